@@ -1,0 +1,8 @@
+// Package offline runs the Pulumi program without an engine, a provider plugin
+// or a cloud account: it loads a stack's real Pulumi.<stack>.yaml (with the
+// project defaults from Pulumi.yaml), runs the program under pulumi.WithMocks,
+// and records every resource registration and invoke exactly as it was sent.
+//
+// The component tests, the whole-stack tests, the policy gate and cmd/plan all
+// use this one recorder, so what they check is what the program registers.
+package offline

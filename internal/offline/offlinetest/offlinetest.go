@@ -1,0 +1,130 @@
+// Package offlinetest holds the small helpers the tests share on top of the
+// offline recorder: run a program, read an output, read a property.
+package offlinetest
+
+import (
+	"context"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"github.com/stretchr/testify/require"
+
+	"github.com/acme/platform/internal/offline"
+)
+
+// Project and Stack are what component tests run as.
+const (
+	Project = "platform"
+	Stack   = "test"
+)
+
+// Run runs program under mocks with no stack config (component tests) and
+// fails the test if it returns an error.
+func Run(t testing.TB, program pulumi.RunFunc) *offline.Recorder {
+	t.Helper()
+	rec, err := RunErr(program)
+	require.NoError(t, err)
+	return rec
+}
+
+// RunErr runs program under mocks with no stack config and returns its error.
+func RunErr(program pulumi.RunFunc) (*offline.Recorder, error) {
+	cfg := offline.StackConfig{Project: Project, Stack: Stack, Values: map[string]string{"aws:region": "us-east-1"}}
+	return offline.Run(cfg, true, program)
+}
+
+// RepoRoot returns the directory holding Pulumi.yaml.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	require.True(t, ok)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+}
+
+// StackConfig loads the real configuration of a stack (dev, prod).
+func StackConfig(t testing.TB, stack string) offline.StackConfig {
+	t.Helper()
+	cfg, err := offline.LoadStackConfig(RepoRoot(t), stack)
+	require.NoError(t, err)
+	return cfg
+}
+
+// Output is a resolved output value.
+type Output struct {
+	Value  any
+	Known  bool
+	Secret bool
+}
+
+// Await reads an output after the program has run.
+func Await(t testing.TB, o pulumi.Output) Output {
+	t.Helper()
+	res, err := internals.UnsafeAwaitOutput(context.Background(), o)
+	require.NoError(t, err)
+	return Output{Value: res.Value, Known: res.Known, Secret: res.Secret}
+}
+
+// Prop reads a property of a recorded resource's inputs and fails the test if
+// it is missing.
+func Prop(t testing.TB, r *offline.Resource, path string) resource.PropertyValue {
+	t.Helper()
+	require.NotNil(t, r, "resource not registered")
+	v, _, ok := offline.Get(r.Inputs, path)
+	require.Truef(t, ok, "%s %s: no input %q in %v", r.Type, r.Name, path, r.Inputs)
+	return v
+}
+
+// Str reads a string input.
+func Str(t testing.TB, r *offline.Resource, path string) string {
+	t.Helper()
+	v := Prop(t, r, path)
+	require.Truef(t, v.IsString(), "%s %s: %q is %v, not a string", r.Type, r.Name, path, v)
+	return v.StringValue()
+}
+
+// Bool reads a boolean input.
+func Bool(t testing.TB, r *offline.Resource, path string) bool {
+	t.Helper()
+	v := Prop(t, r, path)
+	require.Truef(t, v.IsBool(), "%s %s: %q is %v, not a bool", r.Type, r.Name, path, v)
+	return v.BoolValue()
+}
+
+// Num reads a numeric input.
+func Num(t testing.TB, r *offline.Resource, path string) float64 {
+	t.Helper()
+	v := Prop(t, r, path)
+	require.Truef(t, v.IsNumber(), "%s %s: %q is %v, not a number", r.Type, r.Name, path, v)
+	return v.NumberValue()
+}
+
+// Strs reads an array-of-strings input.
+func Strs(t testing.TB, r *offline.Resource, path string) []string {
+	t.Helper()
+	require.NotNil(t, r, "resource not registered")
+	v, ok := offline.GetStrings(r.Inputs, path)
+	require.Truef(t, ok, "%s %s: %q is not an array of strings in %v", r.Type, r.Name, path, r.Inputs)
+	return v
+}
+
+// IsSecret reports whether the input at path is (or sits inside) a secret.
+func IsSecret(t testing.TB, r *offline.Resource, path string) bool {
+	t.Helper()
+	require.NotNil(t, r, "resource not registered")
+	_, secret, ok := offline.Get(r.Inputs, path)
+	require.Truef(t, ok, "%s %s: no input %q", r.Type, r.Name, path)
+	return secret
+}
+
+// Has reports whether the input at path is present.
+func Has(r *offline.Resource, path string) bool {
+	if r == nil {
+		return false
+	}
+	_, _, ok := offline.Get(r.Inputs, path)
+	return ok
+}

@@ -1,0 +1,4 @@
+package offline
+
+// reliabilityState computes what AWS returns for backups and monitoring.
+var reliabilityState = map[string]stateFunc{}

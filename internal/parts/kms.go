@@ -1,0 +1,115 @@
+package parts
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// KeyArgs configures a customer-managed KMS key.
+type KeyArgs struct {
+	Account     Account // required
+	Description string  // required; at least six characters (KMS-07)
+	// AliasName is the alias without "alias/"; default PhysicalName(name).
+	AliasName string
+	// AllowCloudWatchLogs lets CloudWatch Logs in the key's region use the key
+	// for log groups of this account (they cannot use a key otherwise).
+	AllowCloudWatchLogs bool
+	// Statements are extra key-policy statements (e.g. for a service-linked
+	// role that must create grants).
+	Statements []map[string]any
+	// DeletionWindowInDays is how long a deleted key can still be recovered;
+	// default 30, the maximum.
+	DeletionWindowInDays int
+	// Protect makes the engine refuse to delete or replace the key (prod).
+	Protect bool
+	Tags    map[string]string
+}
+
+// Key is a customer-managed key and its alias.
+type Key struct {
+	Key   *kms.Key
+	Alias *kms.Alias
+	ARN   pulumi.StringOutput
+}
+
+// NewKey creates a symmetric key with yearly automatic rotation, a key policy
+// that keeps the account root in control, and an alias. opts must carry the
+// parent.
+func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.ResourceOption) (*Key, error) {
+	if err := args.Account.Validate(); err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	if len(args.Description) < 6 {
+		return nil, fmt.Errorf("key %q: description must be at least 6 characters", name)
+	}
+	window := args.DeletionWindowInDays
+	if window == 0 {
+		window = 30
+	}
+	if window < 7 || window > 30 {
+		return nil, fmt.Errorf("key %q: deletion window must be between 7 and 30 days, got %d", name, window)
+	}
+	policy, err := KeyPolicy(args.Account, args.AllowCloudWatchLogs, args.Statements...)
+	if err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
+		Description:          pulumi.String(args.Description),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(window),
+		KeyUsage:             pulumi.String("ENCRYPT_DECRYPT"),
+		Policy:               pulumi.String(policy),
+		Tags:                 Tags(name, args.Tags),
+	}, append(opts, pulumi.Protect(args.Protect))...)
+	if err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	aliasName := args.AliasName
+	if aliasName == "" {
+		aliasName = PhysicalName(ctx, name, 250)
+	}
+	alias, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
+		Name:        pulumi.String("alias/" + aliasName),
+		TargetKeyId: key.KeyId,
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("key %q: alias: %w", name, err)
+	}
+	return &Key{Key: key, Alias: alias, ARN: key.Arn}, nil
+}
+
+// KeyPolicy renders a key policy: the account root may administer and use the
+// key (so IAM policies can grant use), CloudWatch Logs may use it for this
+// account's log groups when allowLogs is set, plus extra statements.
+func KeyPolicy(a Account, allowLogs bool, extra ...map[string]any) (string, error) {
+	statements := []map[string]any{{
+		"Sid":       "AccountRootAdministers",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"AWS": a.RootARN()},
+		"Action":    "kms:*",
+		"Resource":  "*",
+	}}
+	if allowLogs {
+		statements = append(statements, map[string]any{
+			"Sid":       "CloudWatchLogsUsesKey",
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": a.ServicePrincipal("logs")},
+			"Action":    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			"Resource":  "*",
+			"Condition": map[string]any{
+				"ArnLike": map[string]any{
+					"kms:EncryptionContext:aws:logs:arn": a.ARN("logs", a.Region, "log-group:*"),
+				},
+			},
+		})
+	}
+	statements = append(statements, extra...)
+	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
+	if err != nil {
+		return "", fmt.Errorf("rendering key policy: %w", err)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,71 @@
+package stacks
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acme/platform/components/network"
+	"github.com/acme/platform/internal/parts"
+)
+
+// Platform is what Deploy built: the components, and the stack outputs.
+type Platform struct {
+	Network *network.Vpc
+	// Outputs are the stack outputs Run exports. Credentials among them are
+	// secret outputs.
+	Outputs pulumi.Map
+}
+
+// Run is the program: load the configuration, deploy, export.
+func Run(ctx *pulumi.Context) error {
+	cfg, err := Load(ctx)
+	if err != nil {
+		return fmt.Errorf("invalid stack configuration:\n%w", err)
+	}
+	p, err := Deploy(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(p.Outputs))
+	for k := range p.Outputs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ctx.Export(k, p.Outputs[k])
+	}
+	return nil
+}
+
+// Deploy composes the components for a loaded configuration.
+func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
+	acct, err := parts.LookupAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	vpc, err := network.NewVpc(ctx, "vpc", &network.VpcArgs{
+		Config:  cfg.Network,
+		Account: acct,
+		Protect: cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	return &Platform{
+		Network: vpc,
+		Outputs: pulumi.Map{
+			"vpcId":             vpc.VPCID,
+			"vpcCidr":           vpc.CIDRBlock,
+			"availabilityZones": vpc.AvailabilityZones,
+			"publicSubnetIds":   vpc.PublicSubnetIDs,
+			"privateSubnetIds":  vpc.PrivateSubnetIDs,
+			"dataSubnetIds":     vpc.DataSubnetIDs,
+			"natPublicIps":      vpc.NATPublicIPs,
+			"flowLogGroupName":  vpc.FlowLogGroupName,
+		},
+	}, nil
+}
