@@ -56,6 +56,15 @@ type Vpc struct {
 	// outputs follow the same order. Known at preview, so callers can decide
 	// counts from it.
 	Zones []string
+
+	subnetIDs map[Tier][]pulumi.StringInput
+}
+
+// SubnetIDList returns the IDs of one tier's subnets in Zones order, as a
+// plain slice whose length is known at preview (a broker that needs exactly
+// one or three subnets can count them).
+func (v *Vpc) SubnetIDList(t Tier) []pulumi.StringInput {
+	return slices.Clone(v.subnetIDs[t])
 }
 
 // NewVpc creates the VPC and everything in it.
@@ -201,12 +210,14 @@ func (b *builder) build(layout []PlannedSubnet) error {
 		}
 		subnets[s.Key()] = sn
 	}
-	subnetIDs := func(t Tier) pulumi.StringArrayOutput {
-		var ids pulumi.StringArray
+	b.c.subnetIDs = map[Tier][]pulumi.StringInput{}
+	for _, t := range Tiers {
 		for _, az := range b.c.Zones {
-			ids = append(ids, subnets[string(t)+"-"+az].ID())
+			b.c.subnetIDs[t] = append(b.c.subnetIDs[t], subnets[string(t)+"-"+az].ID())
 		}
-		return ids.ToStringArrayOutput()
+	}
+	subnetIDs := func(t Tier) pulumi.StringArrayOutput {
+		return pulumi.StringArray(b.c.subnetIDs[t]).ToStringArrayOutput()
 	}
 	b.c.PublicSubnetIDs = subnetIDs(Public)
 	b.c.PrivateSubnetIDs = subnetIDs(Private)
