@@ -73,10 +73,15 @@ func DecodeStrict(data []byte, out any) error {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return &check.FieldError{Message: fmt.Sprintf("must be an object (a YAML mapping), got %s", preview(trimmed))}
 	}
+	// encoding/json matches field names case-insensitively; config keys are
+	// exact, so "azcount" must be reported rather than taken for "azCount".
+	if err := checkKeys(trimmed, reflect.TypeOf(out), ""); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
-		return describeJSONError(err, out)
+		return describeJSONError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return &check.FieldError{Message: "must be a single object; found more after it"}
@@ -84,7 +89,114 @@ func DecodeStrict(data []byte, out any) error {
 	return nil
 }
 
-func describeJSONError(err error, out any) error {
+// checkKeys walks data alongside the Go type it will decode into and reports
+// the first object key that is not exactly a JSON field name of its struct.
+// Values that do not parse or do not fit the type are left to the decoder,
+// which reports them with their own messages.
+func checkKeys(data []byte, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(data, &obj) != nil {
+			return nil
+		}
+		fields := structFields(t)
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			ft, ok := fields[k]
+			if !ok {
+				return &check.FieldError{
+					Path:    joinPath(path, k),
+					Message: fmt.Sprintf("unknown key; known keys are %s", strings.Join(sortedKeys(fields), ", ")),
+				}
+			}
+			if err := checkKeys(obj[k], ft, joinPath(path, k)); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		var list []json.RawMessage
+		if json.Unmarshal(data, &list) != nil {
+			return nil
+		}
+		for i, e := range list {
+			if err := checkKeys(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(data, &obj) != nil {
+			return nil
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := checkKeys(obj[k], t.Elem(), joinPath(path, k)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// structFields maps the JSON names of a struct's fields (embedded structs
+// included) to their types.
+func structFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("json"), ",")[0]
+		if f.Anonymous && tag == "" {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range structFields(ft) {
+					out[k] = v
+				}
+			}
+			continue
+		}
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		out[tag] = f.Type
+	}
+	return out
+}
+
+func sortedKeys(m map[string]reflect.Type) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func describeJSONError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
@@ -93,14 +205,10 @@ func describeJSONError(err error, out any) error {
 			Path:    typeErr.Field,
 			Message: fmt.Sprintf("must be %s, got %s", describeType(typeErr.Type), typeErr.Value),
 		}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &check.FieldError{Message: "malformed value: unexpected end of input"}
 	case errors.As(err, &syntaxErr):
 		return &check.FieldError{Message: fmt.Sprintf("malformed value: %s (at byte %d)", syntaxErr.Error(), syntaxErr.Offset)}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &check.FieldError{
-			Path:    field,
-			Message: fmt.Sprintf("unknown key; known keys are %s", strings.Join(jsonFields(out), ", ")),
-		}
 	default:
 		var fe *check.FieldError
 		if errors.As(err, &fe) {
@@ -130,37 +238,6 @@ func describeType(t reflect.Type) string {
 	default:
 		return t.String()
 	}
-}
-
-// jsonFields lists the JSON names of the fields of the struct out points to,
-// including those of embedded structs.
-func jsonFields(out any) []string {
-	t := reflect.TypeOf(out)
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	var names []string
-	var walk func(reflect.Type)
-	walk = func(t reflect.Type) {
-		if t.Kind() != reflect.Struct {
-			return
-		}
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag := strings.Split(f.Tag.Get("json"), ",")[0]
-			if f.Anonymous && tag == "" {
-				walk(f.Type)
-				continue
-			}
-			if tag == "" || tag == "-" || !f.IsExported() {
-				continue
-			}
-			names = append(names, tag)
-		}
-	}
-	walk(t)
-	sort.Strings(names)
-	return names
 }
 
 func preview(b []byte) string {

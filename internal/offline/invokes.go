@@ -12,7 +12,7 @@ func invoke(r *Recorder, token string, args resource.PropertyMap) (resource.Prop
 	switch token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		var names, ids []resource.PropertyValue
-		for i, suffix := range []string{"a", "b", "c", "d", "e", "f"} {
+		for i, suffix := range zoneLetters(r.Region) {
 			names = append(names, resource.NewProperty(r.Region+suffix))
 			ids = append(ids, resource.NewProperty(fmt.Sprintf("use1-az%d", i+1)))
 		}
@@ -47,4 +47,26 @@ func invoke(r *Recorder, token string, args resource.PropertyMap) (resource.Prop
 	}
 	_ = args
 	return nil, false
+}
+
+// zoneLetters returns the letters of a region's availability zones that need
+// no opt-in, as AWS has them (us-east-1 has six, us-west-1 two: b and c).
+func zoneLetters(region string) []string {
+	switch region {
+	case "us-east-1":
+		return []string{"a", "b", "c", "d", "e", "f"}
+	case "us-west-1":
+		return []string{"b", "c"}
+	case "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1":
+		return []string{"a", "b", "c", "d"}[:3+boolToInt(region == "us-west-2" || region == "ap-northeast-1")]
+	default:
+		return []string{"a", "b", "c"}
+	}
+}
+
+func boolToInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

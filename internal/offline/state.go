@@ -2,6 +2,7 @@ package offline
 
 import (
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"strings"
 
@@ -39,6 +40,13 @@ var stateByType = func() map[string]stateFunc {
 func computed(r *Recorder, typ, name, id string, inputs resource.PropertyMap) resource.PropertyMap {
 	state := inputs.Copy()
 	if strings.HasPrefix(typ, "aws:") {
+		// Pulumi auto-names resources that take a name: logical name plus a
+		// random suffix (here a stable one).
+		if _, ok := state["name"]; !ok {
+			if _, prefixed := state["namePrefix"]; !prefixed {
+				state["name"] = resource.NewProperty(name + "-" + shortHash(name))
+			}
+		}
 		if _, ok := state["arn"]; !ok {
 			state["arn"] = resource.NewProperty(r.ARN(serviceOf(typ), resourceOf(typ)+"/"+id))
 		}
@@ -50,6 +58,13 @@ func computed(r *Recorder, typ, name, id string, inputs resource.PropertyMap) re
 		f(r, name, id, state)
 	}
 	return state
+}
+
+// shortHash is a stable seven-character suffix for auto-names.
+func shortHash(s string) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(s))
+	return fmt.Sprintf("%07x", h.Sum32())[:7]
 }
 
 // ARN builds an ARN in the recorder's partition, region and account.

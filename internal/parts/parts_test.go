@@ -1,0 +1,173 @@
+package parts_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/internal/parts"
+)
+
+var acct = parts.Account{ID: "123456789012", Region: "eu-west-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
+
+func TestKeyPolicy(t *testing.T) {
+	t.Parallel()
+	doc, err := parts.KeyPolicy(acct, true, map[string]any{"Sid": "Extra"})
+	require.NoError(t, err)
+	var p struct {
+		Statement []map[string]any
+	}
+	require.NoError(t, json.Unmarshal([]byte(doc), &p))
+	require.Len(t, p.Statement, 3)
+	require.Equal(t, map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, p.Statement[0]["Principal"], "the account keeps control")
+	require.Equal(t, map[string]any{"Service": "logs.eu-west-1.amazonaws.com"}, p.Statement[1]["Principal"])
+	require.Contains(t, doc, `"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:eu-west-1:123456789012:log-group:*"`, "logs may use it for this account only")
+	require.Equal(t, "Extra", p.Statement[2]["Sid"])
+
+	noLogs, err := parts.KeyPolicy(acct, false)
+	require.NoError(t, err)
+	require.NotContains(t, noLogs, "logs.eu-west-1")
+}
+
+func TestNewKey(t *testing.T) {
+	t.Parallel()
+	rec := offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := parts.NewKey(ctx, "db", parts.KeyArgs{Account: acct, Description: "database storage", Protect: true})
+		return err
+	})
+	key := rec.Find("aws:kms/key:Key", "db")
+	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
+	require.Equal(t, 30.0, offlinetest.Num(t, key, "deletionWindowInDays"))
+	require.Equal(t, "ENCRYPT_DECRYPT", offlinetest.Str(t, key, "keyUsage"))
+	require.True(t, key.Protect)
+	alias := rec.Find("aws:kms/alias:Alias", "db")
+	require.Equal(t, "alias/platform-test-db", offlinetest.Str(t, alias, "name"))
+	require.Equal(t, []string{key.URN}, alias.PropertyDependencies["targetKeyId"])
+	require.False(t, alias.Protect, "an alias is cheap to recreate")
+
+	for _, bad := range []parts.KeyArgs{
+		{Account: acct, Description: "short"},
+		{Description: "no account here"},
+		{Account: acct, Description: "window too long", DeletionWindowInDays: 31},
+	} {
+		rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
+			_, err := parts.NewKey(ctx, "k", bad)
+			return err
+		})
+		require.Error(t, err)
+		require.Empty(t, rec.Resources())
+	}
+}
+
+func TestNewLogGroup(t *testing.T) {
+	t.Parallel()
+	rec := offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := parts.NewLogGroup(ctx, "lg", parts.LogGroupArgs{
+			Name: "/aws/eks/x/cluster", RetentionDays: 90, KMSKeyARN: pulumi.String("arn:key"), KeepOnDelete: true,
+		})
+		return err
+	})
+	lg := rec.Find("aws:cloudwatch/logGroup:LogGroup", "lg")
+	require.Equal(t, "/aws/eks/x/cluster", offlinetest.Str(t, lg, "name"))
+	require.Equal(t, 90.0, offlinetest.Num(t, lg, "retentionInDays"))
+	require.Equal(t, "arn:key", offlinetest.Str(t, lg, "kmsKeyId"))
+	require.True(t, offlinetest.Bool(t, lg, "skipDestroy"))
+
+	_, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := parts.NewLogGroup(ctx, "lg", parts.LogGroupArgs{RetentionDays: 2, KMSKeyARN: pulumi.String("k")})
+		return err
+	})
+	require.ErrorContains(t, err, "retention 2 days is not one CloudWatch accepts")
+	_, err = offlinetest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := parts.NewLogGroup(ctx, "lg", parts.LogGroupArgs{RetentionDays: 7})
+		return err
+	})
+	require.ErrorContains(t, err, "a KMS key is required")
+	require.True(t, parts.ValidRetention(3653))
+	require.False(t, parts.ValidRetention(0), "never-expiring logs are not allowed")
+}
+
+func TestNewSecretStoresTheValueAsASecret(t *testing.T) {
+	t.Parallel()
+	rec := offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := parts.NewSecret(ctx, "creds", parts.SecretArgs{
+			Description: "app credentials",
+			KMSKeyARN:   pulumi.String("arn:key"),
+			Value:       pulumi.Map{"username": pulumi.String("app"), "password": pulumi.String("plain-in-code")},
+		})
+		return err
+	})
+	s := rec.Find("aws:secretsmanager/secret:Secret", "creds")
+	require.Equal(t, "arn:key", offlinetest.Str(t, s, "kmsKeyId"))
+	require.Equal(t, 30.0, offlinetest.Num(t, s, "recoveryWindowInDays"))
+	v := rec.Find("aws:secretsmanager/secretVersion:SecretVersion", "creds")
+	require.True(t, offlinetest.IsSecret(t, v, "secretString"), "the document is a secret even if its parts were not")
+	require.JSONEq(t, `{"username":"app","password":"plain-in-code"}`, offlinetest.Str(t, v, "secretString"))
+
+	_, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := parts.NewSecret(ctx, "x", parts.SecretArgs{Description: "missing key", Value: pulumi.Map{}})
+		return err
+	})
+	require.ErrorContains(t, err, "a KMS key and a value are required")
+}
+
+func TestAllowFromAddsOneRulePerSourceAndPort(t *testing.T) {
+	t.Parallel()
+	rec := offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		sg, err := parts.NewSecurityGroup(ctx, "db", pulumi.String("vpc-1"), "database", nil)
+		if err != nil {
+			return err
+		}
+		return parts.AllowFrom(ctx, "db", sg.ID(), []parts.Port{{Number: 5432, Description: "PostgreSQL"}},
+			map[string]pulumi.StringInput{"eks-nodes": pulumi.String("sg-nodes"), "eks-cluster": pulumi.String("sg-cluster")})
+	})
+	sg := rec.Find("aws:ec2/securityGroup:SecurityGroup", "db")
+	require.False(t, offlinetest.Has(sg, "ingress"))
+	require.False(t, offlinetest.Has(sg, "egress"))
+	rules := rec.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+	require.Len(t, rules, 2)
+	require.Equal(t, "sg-cluster", offlinetest.Str(t, rec.Find(rules[0].Type, "db-eks-cluster-5432"), "referencedSecurityGroupId"))
+	require.Equal(t, "sg-nodes", offlinetest.Str(t, rec.Find(rules[0].Type, "db-eks-nodes-5432"), "referencedSecurityGroupId"))
+	for _, r := range rules {
+		require.Equal(t, "tcp", offlinetest.Str(t, r, "ipProtocol"))
+		require.Equal(t, 5432.0, offlinetest.Num(t, r, "fromPort"))
+		require.Equal(t, "db-id", offlinetest.Str(t, r, "securityGroupId"))
+		require.False(t, offlinetest.Has(r, "cidrIpv4"), "never from an address range")
+		require.True(t, strings.HasPrefix(offlinetest.Str(t, r, "description"), "PostgreSQL from "))
+	}
+}
+
+func TestTrustPolicies(t *testing.T) {
+	t.Parallel()
+	doc, err := parts.ServiceTrust(acct, "eks")
+	require.NoError(t, err)
+	require.Contains(t, doc, `"Service":"eks.amazonaws.com"`)
+	require.Contains(t, doc, `"aws:SourceAccount":"123456789012"`)
+
+	var out pulumi.StringOutput
+	offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		out = parts.IRSATrust(pulumi.String("arn:aws:iam::1:oidc-provider/oidc.eks/id/X"), pulumi.String("https://oidc.eks/id/X"), "kube-system", "cluster-autoscaler")
+		return nil
+	})
+	irsa := offlinetest.Await(t, out).Value.(string)
+	require.Contains(t, irsa, `"oidc.eks/id/X:sub":"system:serviceaccount:kube-system:cluster-autoscaler"`)
+	require.Contains(t, irsa, `"oidc.eks/id/X:aud":"sts.amazonaws.com"`)
+	require.Contains(t, irsa, "sts:AssumeRoleWithWebIdentity")
+	require.Equal(t, "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", parts.ManagedPolicyARN(acct, "AmazonEKSWorkerNodePolicy"))
+}
+
+func TestPhysicalName(t *testing.T) {
+	t.Parallel()
+	offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		require.Equal(t, "platform-test-db", parts.PhysicalName(ctx, "db", 63))
+		long := parts.PhysicalName(ctx, strings.Repeat("x", 100), 40)
+		require.Len(t, long, 40)
+		require.NotEqual(t, long, parts.PhysicalName(ctx, strings.Repeat("x", 101), 40), "long names do not collide")
+		require.Equal(t, long, parts.PhysicalName(ctx, strings.Repeat("x", 100), 40), "and are stable")
+		return nil
+	})
+}

@@ -1,0 +1,178 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/acme/platform/internal/check"
+	"github.com/acme/platform/internal/offline"
+	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/stacks"
+)
+
+// load runs stacks.Load under the given configuration.
+func load(t *testing.T, cfg offline.StackConfig) (stacks.Config, error) {
+	t.Helper()
+	var got stacks.Config
+	var loadErr error
+	_, err := offline.Run(cfg, true, func(ctx *pulumi.Context) error {
+		got, loadErr = stacks.Load(ctx)
+		return nil
+	})
+	require.NoError(t, err)
+	return got, loadErr
+}
+
+// emptyStack is a stack whose file sets nothing but the region.
+func emptyStack() offline.StackConfig {
+	return offline.StackConfig{Project: "platform", Stack: "empty", Values: map[string]string{"aws:region": "us-east-1"}}
+}
+
+func TestMissingKeysKeepTheirDefaults(t *testing.T) {
+	t.Parallel()
+	got, err := load(t, emptyStack())
+	require.NoError(t, err)
+	require.Equal(t, stacks.Defaults(), got)
+}
+
+func TestPresentFieldsReplaceDefaultsAndAbsentOnesStay(t *testing.T) {
+	t.Parallel()
+	got, err := load(t, emptyStack().With("platform:network", map[string]any{"azCount": 2}))
+	require.NoError(t, err)
+	want := stacks.Defaults().Network
+	want.AZCount = 2
+	require.Equal(t, want, got.Network)
+}
+
+func TestRealStackFilesLoad(t *testing.T) {
+	t.Parallel()
+	dev, err := load(t, offlinetest.StackConfig(t, "dev"))
+	require.NoError(t, err)
+	prod, err := load(t, offlinetest.StackConfig(t, "prod"))
+	require.NoError(t, err)
+
+	require.False(t, dev.Protect)
+	require.True(t, prod.Protect)
+	require.Equal(t, "single", dev.Network.NATMode)
+	require.Equal(t, "perAz", prod.Network.NATMode)
+	require.Equal(t, 2, dev.Network.AZCount)
+	require.Equal(t, 3, prod.Network.AZCount)
+}
+
+// Every platform: key in the stack files is one Load reads, so a misspelt
+// top-level key cannot be silently ignored.
+func TestStackFilesHoldOnlyKnownKeys(t *testing.T) {
+	t.Parallel()
+	known := map[string]bool{}
+	for _, k := range append(append([]string{}, stacks.ObjectKeys...), stacks.ScalarKeys...) {
+		known["platform:"+k] = true
+	}
+	for _, stack := range []string{"dev", "prod"} {
+		cfg := offlinetest.StackConfig(t, stack)
+		for k := range cfg.Values {
+			if strings.HasPrefix(k, "platform:") {
+				require.True(t, known[k], "%s: unknown key %s", stack, k)
+			}
+		}
+	}
+}
+
+// badConfigs are stack configurations that must be rejected, each with the
+// message that names its key. The fuzz target seeds from this table too.
+var badConfigs = []struct {
+	name string
+	key  string
+	val  any
+	want string
+}{
+	{"azCount out of range", "platform:network", map[string]any{"azCount": 9}, "platform:network.azCount: must be between 2 and 6, got 9"},
+	{"azCount too low", "platform:network", map[string]any{"azCount": 1}, "platform:network.azCount: must be between 2 and 6, got 1"},
+	{"azCount wrong type", "platform:network", map[string]any{"azCount": "three"}, "platform:network.azCount: must be a whole number, got string"},
+	{"azCount fractional", "platform:network", map[string]any{"azCount": 2.5}, "platform:network.azCount: must be a whole number, got number 2.5"},
+	{"unknown NAT mode", "platform:network", map[string]any{"natMode": "double"}, `platform:network.natMode: must be one of "none", "single", "perAz", got "double"`},
+	{"cidr malformed", "platform:network", map[string]any{"cidr": "10.0.0.0/33"}, `platform:network.cidr: must be an IPv4 CIDR block such as "10.0.0.0/16", got "10.0.0.0/33"`},
+	{"cidr host bits", "platform:network", map[string]any{"cidr": "10.1.2.3/16"}, `platform:network.cidr: must not have host bits set`},
+	{"cidr public", "platform:network", map[string]any{"cidr": "52.0.0.0/16"}, "platform:network.cidr: must be inside the RFC 1918 ranges"},
+	{"cidr too large", "platform:network", map[string]any{"cidr": "10.0.0.0/12"}, "platform:network.cidr: must have a prefix length between /16 and /24"},
+	{"flow log retention not accepted by CloudWatch", "platform:network", map[string]any{"flowLogRetentionDays": 45}, "platform:network.flowLogRetentionDays: must be one of the retention periods CloudWatch Logs accepts"},
+	{"flow log aggregation", "platform:network", map[string]any{"flowLogAggregationSeconds": 120}, "platform:network.flowLogAggregationSeconds: must be one of 60, 600, got 120"},
+	{"misspelt key", "platform:network", map[string]any{"azcount": 3}, "platform:network.azcount: unknown key; known keys are availabilityZones, azCount, cidr"},
+	{"not an object", "platform:network", "10.0.0.0/16", `platform:network: must be an object (a YAML mapping), got "10.0.0.0/16"`},
+	{"malformed JSON", "platform:network", rawJSON(`{"azCount": 2,`), "platform:network: malformed value"},
+	{"two objects", "platform:network", rawJSON(`{"azCount": 2} {"azCount": 3}`), "platform:network: must be a single object"},
+	{"zones and count disagree", "platform:network", map[string]any{"azCount": 3, "availabilityZones": []string{"us-east-1a", "us-east-1b"}}, "platform:network.availabilityZones: lists 2 zones but azCount is 3"},
+	{"zone name", "platform:network", map[string]any{"azCount": 2, "availabilityZones": []string{"us-east-1a", "1b"}}, `platform:network.availabilityZones[1]: must be an availability zone name`},
+	{"interface endpoint", "platform:network", map[string]any{"interfaceEndpoints": []string{"ecr api"}}, `platform:network.interfaceEndpoints[0]: must be an AWS service name`},
+	{"gateway endpoint", "platform:network", map[string]any{"gatewayEndpoints": []string{"sqs"}}, `platform:network.gatewayEndpoints[0]: must be one of "s3", "dynamodb", got "sqs"`},
+	{"prefix length", "platform:network", map[string]any{"dataPrefixLength": 30}, "platform:network.dataPrefixLength: must be between 16 and 28, got 30"},
+	{"unknown tier", "platform:network", map[string]any{"subnetCidrs": map[string]any{"dmz": map[string]any{"us-east-1a": "10.0.0.0/24"}}}, `platform:network.subnetCidrs: unknown tier "dmz"`},
+	{"pinned subnet outside the VPC", "platform:network", map[string]any{"subnetCidrs": map[string]any{"data": map[string]any{"us-east-1a": "10.99.0.0/24"}}}, "platform:network.subnetCidrs: data subnet in us-east-1a: 10.99.0.0/24 is outside the VPC CIDR"},
+	{"list where a number belongs", "platform:network", map[string]any{"publicPrefixLength": []int{24}}, "platform:network.publicPrefixLength: must be a whole number, got array"},
+	{"protect not a boolean", "platform:protect", "yes please", `platform:protect: must be true or false, got "yes please"`},
+}
+
+type rawJSON string
+
+func configWith(base offline.StackConfig, key string, val any) offline.StackConfig {
+	if raw, ok := val.(rawJSON); ok {
+		return base.With(key, string(raw))
+	}
+	return base.With(key, val)
+}
+
+func TestBadConfigIsRejectedWithItsKeyAndRegistersNothing(t *testing.T) {
+	t.Parallel()
+	for _, stack := range []string{"dev", "prod"} {
+		base := offlinetest.StackConfig(t, stack)
+		for _, tt := range badConfigs {
+			t.Run(stack+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				cfg := configWith(base, tt.key, mergeInto(t, base, tt.key, tt.val))
+				rec, err := offline.Run(cfg, true, stacks.Run)
+				require.Error(t, err)
+				require.Contains(t, err.Error(), tt.want)
+				require.Empty(t, rec.Resources(), "nothing may be registered when the configuration is invalid")
+				_, problems, found := strings.Cut(err.Error(), "invalid stack configuration:\n")
+				require.True(t, found, "%v", err)
+				for _, line := range strings.Split(strings.TrimSpace(problems), "\n") {
+					require.True(t, strings.HasPrefix(line, "platform:"), "every problem names a platform: key, got %q", line)
+				}
+			})
+		}
+	}
+}
+
+// mergeInto overlays an object value on the stack's own object for key, so
+// that each bad value is tested against a real stack file, not a bare one.
+func mergeInto(t *testing.T, base offline.StackConfig, key string, val any) any {
+	t.Helper()
+	obj, ok := val.(map[string]any)
+	raw, present := base.Values[key]
+	if !ok || !present {
+		return val
+	}
+	var merged map[string]any
+	require.NoError(t, json.Unmarshal([]byte(raw), &merged))
+	for k, v := range obj {
+		merged[k] = v
+	}
+	return merged
+}
+
+func TestAllProblemsAreReportedAtOnce(t *testing.T) {
+	t.Parallel()
+	cfg := emptyStack().
+		With("platform:network", map[string]any{"azCount": 9, "natMode": "double", "flowLogRetentionDays": 45}).
+		With("platform:protect", "maybe")
+	_, err := load(t, cfg)
+	require.Error(t, err)
+	problems := check.Flatten(err)
+	require.Len(t, problems, 4, "%v", err)
+	for _, want := range []string{"platform:network.azCount", "platform:network.natMode", "platform:network.flowLogRetentionDays", "platform:protect"} {
+		require.Contains(t, err.Error(), want)
+	}
+}
