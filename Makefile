@@ -1,0 +1,37 @@
+# Targets are named like the CI steps in .ci/run and .github/workflows.
+# The policy pack in policy/ is its own Go module: every target covers both.
+
+GO       ?= go
+MODULES  := . policy
+PKGS     := ./...
+GOLANGCI ?= $(shell command -v golangci-lint 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/golangci-lint)
+
+.PHONY: all fmt fmt-check vet lint test test-short tidy-check plan plan-prod bench
+
+all: fmt-check vet lint test
+
+## fmt: rewrite Go files with gofmt
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+## fmt-check: fail if any Go file is not gofmt-clean
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## vet: go vet both modules
+vet:
+	@for m in $(MODULES); do (cd $$m && $(GO) vet $(PKGS)) || exit 1; done
+
+## lint: golangci-lint (v2, config in .golangci.yml) on both modules
+lint:
+	@for m in $(MODULES); do (cd $$m && $(GOLANGCI) run --config $(CURDIR)/.golangci.yml $(PKGS)) || exit 1; done
+
+## test: the test command of the README (both modules)
+test:
+	$(GO) test $(PKGS)
+	cd policy && $(GO) test $(PKGS)
+
+## tidy-check: fail if go.mod/go.sum of either module are not tidy
+tidy-check:
+	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff) || { echo "run 'go mod tidy' in $$m"; exit 1; }; done
