@@ -25,7 +25,7 @@ type validator interface{ Validate() error }
 // defaults. Problems are recorded under "platform:<key>".
 //
 // It reads the raw value with config.Try rather than config.TryObject so it
-// can decode strictly: a misspelt field is an error naming it, not a default
+// can decode strictly: a misspelled field is an error naming it, not a default
 // silently kept.
 func loadObject[T validator](ctx *pulumi.Context, p *check.Problems, key string, into *T) {
 	full := ctx.Project() + ":" + key

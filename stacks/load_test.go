@@ -63,7 +63,7 @@ func TestRealStackFilesLoad(t *testing.T) {
 	require.Equal(t, 3, prod.Network.AZCount)
 }
 
-// Every platform: key in the stack files is one Load reads, so a misspelt
+// Every platform: key in the stack files is one Load reads, so a misspelled
 // top-level key cannot be silently ignored.
 func TestStackFilesHoldOnlyKnownKeys(t *testing.T) {
 	t.Parallel()
@@ -100,7 +100,7 @@ var badConfigs = []struct {
 	{"cidr too large", "platform:network", map[string]any{"cidr": "10.0.0.0/12"}, "platform:network.cidr: must have a prefix length between /16 and /24"},
 	{"flow log retention not accepted by CloudWatch", "platform:network", map[string]any{"flowLogRetentionDays": 45}, "platform:network.flowLogRetentionDays: must be one of the retention periods CloudWatch Logs accepts"},
 	{"flow log aggregation", "platform:network", map[string]any{"flowLogAggregationSeconds": 120}, "platform:network.flowLogAggregationSeconds: must be one of 60, 600, got 120"},
-	{"misspelt key", "platform:network", map[string]any{"azcount": 3}, "platform:network.azcount: unknown key; known keys are availabilityZones, azCount, cidr"},
+	{"misspelled key", "platform:network", map[string]any{"azcount": 3}, "platform:network.azcount: unknown key; known keys are availabilityZones, azCount, cidr"},
 	{"not an object", "platform:network", "10.0.0.0/16", `platform:network: must be an object (a YAML mapping), got "10.0.0.0/16"`},
 	{"malformed JSON", "platform:network", rawJSON(`{"azCount": 2,`), "platform:network: malformed value"},
 	{"two objects", "platform:network", rawJSON(`{"azCount": 2} {"azCount": 3}`), "platform:network: must be a single object"},

@@ -72,7 +72,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	if args == nil {
 		return nil, fmt.Errorf("network %q: args are required", name)
 	}
-	cfg := args.Config.withDefaults()
+	cfg := args.withDefaults()
 	if err := errors.Join(cfg.Validate(), args.Account.Validate()); err != nil {
 		return nil, fmt.Errorf("network %q: %w", name, err)
 	}
