@@ -20,13 +20,20 @@ type Platform struct {
 
 // Run is the program: load the configuration, deploy, export.
 func Run(ctx *pulumi.Context) error {
+	_, err := Program(ctx)
+	return err
+}
+
+// Program is Run that also returns what it built, for tools that run the
+// program offline and need the stack outputs (which the engine would keep).
+func Program(ctx *pulumi.Context) (*Platform, error) {
 	cfg, err := Load(ctx)
 	if err != nil {
-		return fmt.Errorf("invalid stack configuration:\n%w", err)
+		return nil, fmt.Errorf("invalid stack configuration:\n%w", err)
 	}
 	p, err := Deploy(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	keys := make([]string, 0, len(p.Outputs))
 	for k := range p.Outputs {
@@ -36,7 +43,7 @@ func Run(ctx *pulumi.Context) error {
 	for _, k := range keys {
 		ctx.Export(k, p.Outputs[k])
 	}
-	return nil
+	return p, nil
 }
 
 // Deploy composes the components for a loaded configuration.
