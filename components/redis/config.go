@@ -1,0 +1,187 @@
+package redis
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+
+	"github.com/acme/platform/internal/check"
+	"github.com/acme/platform/internal/parts"
+)
+
+// AUTH token update strategies (ElastiCache's AuthTokenUpdateStrategy). DELETE
+// is left out: it only serves a move to RBAC user groups and removes the token.
+const (
+	// StrategySet makes the token in the secret the only one accepted: the
+	// steady state, and the second step of a rotation.
+	StrategySet = "SET"
+	// StrategyRotate accepts the new token and keeps the previous one valid:
+	// the first step of a rotation (see README.md).
+	StrategyRotate = "ROTATE"
+)
+
+// minWindowMinutes is the shortest snapshot or maintenance window ElastiCache
+// accepts.
+const minWindowMinutes = 60
+
+// Config is the part of the cache's arguments that decides what is created.
+// It is what the stack reads from the platform:cache config object; JSON
+// names are the config keys.
+type Config struct {
+	// Engine is "redis" or "valkey"; default "redis".
+	Engine string `json:"engine"`
+	// EngineVersion is major.minor, pinned (ElastiCache applies patches);
+	// default "7.1". Redis needs 7.x and Valkey 7.2 or later, because the
+	// group is created in TLS-required mode.
+	EngineVersion string `json:"engineVersion"`
+	// NodeType is the node class; default "cache.t4g.small".
+	NodeType string `json:"nodeType"`
+	// NodeCount is the number of nodes, primary included, 1 to 6; default 1.
+	// With two or more the group gets automatic failover and Multi-AZ.
+	NodeCount int `json:"nodeCount"`
+	// SnapshotRetentionDays is how many daily snapshots are kept, 0 to 35
+	// (0 turns automatic snapshots off); default 1.
+	SnapshotRetentionDays *int `json:"snapshotRetentionDays"`
+	// BackupsRequired rejects a SnapshotRetentionDays of 0; default false.
+	// Production stacks set it.
+	BackupsRequired bool `json:"backupsRequired"`
+	// SnapshotWindow is the daily UTC window "hh24:mi-hh24:mi" of at least 60
+	// minutes in which snapshots start; default "03:00-04:00".
+	SnapshotWindow string `json:"snapshotWindow"`
+	// MaintenanceWindow is the weekly UTC window "ddd:hh24:mi-ddd:hh24:mi" of
+	// at least 60 minutes, not overlapping SnapshotWindow; default
+	// "sun:05:00-sun:06:00".
+	MaintenanceWindow string `json:"maintenanceWindow"`
+	// LogRetentionDays is how long the slow and engine logs are kept, one of
+	// the values CloudWatch Logs accepts; default 30.
+	LogRetentionDays int `json:"logRetentionDays"`
+	// ApplyImmediately applies modifications now instead of in the next
+	// maintenance window (node type and version changes restart nodes);
+	// default false.
+	ApplyImmediately bool `json:"applyImmediately"`
+	// AuthTokenVersion draws a new AUTH token whenever it changes (1 or more);
+	// default 1. See README.md for a rotation without downtime.
+	AuthTokenVersion int `json:"authTokenVersion"`
+	// AuthTokenUpdateStrategy is "SET" (only the current token is accepted)
+	// or "ROTATE" (the previous token stays valid too); default "SET".
+	AuthTokenUpdateStrategy string `json:"authTokenUpdateStrategy"`
+	// Parameters are engine parameters set in the cache's parameter group
+	// (e.g. {"maxmemory-policy": "allkeys-lru"}); default none.
+	Parameters map[string]string `json:"parameters"`
+}
+
+// DefaultConfig returns the defaults every field falls back to.
+func DefaultConfig() Config {
+	return Config{
+		Engine:                  "redis",
+		EngineVersion:           "7.1",
+		NodeType:                "cache.t4g.small",
+		NodeCount:               1,
+		SnapshotRetentionDays:   ptr(1),
+		SnapshotWindow:          "03:00-04:00",
+		MaintenanceWindow:       "sun:05:00-sun:06:00",
+		LogRetentionDays:        30,
+		AuthTokenVersion:        1,
+		AuthTokenUpdateStrategy: StrategySet,
+		Parameters:              map[string]string{},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// withDefaults fills zero-valued fields, for callers that build Config in Go.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Engine == "" {
+		c.Engine = d.Engine
+	}
+	if c.EngineVersion == "" {
+		c.EngineVersion = d.EngineVersion
+	}
+	if c.NodeType == "" {
+		c.NodeType = d.NodeType
+	}
+	if c.NodeCount == 0 {
+		c.NodeCount = d.NodeCount
+	}
+	if c.SnapshotRetentionDays == nil {
+		c.SnapshotRetentionDays = d.SnapshotRetentionDays
+	}
+	if c.SnapshotWindow == "" {
+		c.SnapshotWindow = d.SnapshotWindow
+	}
+	if c.MaintenanceWindow == "" {
+		c.MaintenanceWindow = d.MaintenanceWindow
+	}
+	if c.LogRetentionDays == 0 {
+		c.LogRetentionDays = d.LogRetentionDays
+	}
+	if c.AuthTokenVersion == 0 {
+		c.AuthTokenVersion = d.AuthTokenVersion
+	}
+	if c.AuthTokenUpdateStrategy == "" {
+		c.AuthTokenUpdateStrategy = d.AuthTokenUpdateStrategy
+	}
+	c.Parameters = maps.Clone(c.Parameters)
+	if c.Parameters == nil {
+		c.Parameters = d.Parameters
+	}
+	return c
+}
+
+// retentionDays is SnapshotRetentionDays with its default.
+func (c Config) retentionDays() int {
+	if c.SnapshotRetentionDays == nil {
+		return *DefaultConfig().SnapshotRetentionDays
+	}
+	return *c.SnapshotRetentionDays
+}
+
+// failover reports whether the group has a replica to fail over to, which is
+// when ElastiCache accepts automatic failover and Multi-AZ.
+func (c Config) failover() bool { return c.NodeCount >= 2 }
+
+var parameterNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// Validate reports every problem with c, each naming its field.
+func (c Config) Validate() error {
+	var p check.Problems
+	p.OneOf("engine", c.Engine, Engines...)
+	if slices.Contains(Engines, c.Engine) {
+		if _, err := ParameterFamily(c.Engine, c.EngineVersion); err != nil {
+			p.Addf("engineVersion", "%s", err.Error())
+		}
+	}
+	p.Between("nodeCount", c.NodeCount, 1, 6)
+	if msg := NodeTypeProblem(c.NodeType, c.NodeCount); msg != "" {
+		p.Addf("nodeType", "%s", msg)
+	}
+	days := c.retentionDays()
+	switch {
+	case days < 0 || days > 35:
+		p.Addf("snapshotRetentionDays", "must be between 0 and 35, got %d", days)
+	case days == 0 && c.BackupsRequired:
+		p.Addf("snapshotRetentionDays", "must be at least 1 because backupsRequired is true (0 turns snapshots off)")
+	}
+	p.Windows("snapshotWindow", c.SnapshotWindow, "maintenanceWindow", c.MaintenanceWindow, minWindowMinutes)
+	if !parts.ValidRetention(c.LogRetentionDays) {
+		p.Addf("logRetentionDays", "must be one of the retention periods CloudWatch Logs accepts (%v), got %d", parts.LogRetentionDays, c.LogRetentionDays)
+	}
+	if c.AuthTokenVersion < 1 {
+		p.Addf("authTokenVersion", "must be 1 or more, got %d", c.AuthTokenVersion)
+	}
+	p.OneOf("authTokenUpdateStrategy", c.AuthTokenUpdateStrategy, StrategySet, StrategyRotate)
+	for _, k := range slices.Sorted(maps.Keys(c.Parameters)) {
+		path := fmt.Sprintf("parameters[%q]", k)
+		switch {
+		case !parameterNameRE.MatchString(k):
+			p.Addf(path, "must be an ElastiCache parameter name such as \"maxmemory-policy\"")
+		case k == "cluster-enabled":
+			p.Addf(path, "cannot be set: this component runs Redis with cluster mode disabled (one primary endpoint)")
+		case c.Parameters[k] == "":
+			p.Addf(path, "must have a value")
+		}
+	}
+	return p.Err()
+}
