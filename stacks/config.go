@@ -3,7 +3,9 @@ package stacks
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acme/platform/components/broker"
 	"github.com/acme/platform/components/network"
+	"github.com/acme/platform/components/redis"
 	"github.com/acme/platform/internal/check"
 )
 
@@ -15,12 +17,16 @@ type Config struct {
 	Protect bool
 	// Network is platform:network.
 	Network network.Config
+	// Cache is platform:cache.
+	Cache redis.Config
+	// Broker is platform:broker.
+	Broker broker.Config
 }
 
 // ObjectKeys are the config objects Load reads, under the project's
 // namespace. ScalarKeys are the scalars, declared in Pulumi.yaml.
 var (
-	ObjectKeys = []string{"network"}
+	ObjectKeys = []string{"network", "cache", "broker"}
 	ScalarKeys = []string{"protect"}
 )
 
@@ -28,6 +34,8 @@ var (
 func Defaults() Config {
 	return Config{
 		Network: network.DefaultConfig(),
+		Cache:   redis.DefaultConfig(),
+		Broker:  broker.DefaultConfig(),
 	}
 }
 
@@ -39,5 +47,20 @@ func Load(ctx *pulumi.Context) (Config, error) {
 	var p check.Problems
 	loadBool(ctx, &p, "protect", &cfg.Protect)
 	loadObject(ctx, &p, "network", &cfg.Network)
+	loadObject(ctx, &p, "cache", &cfg.Cache)
+	loadObject(ctx, &p, "broker", &cfg.Broker)
+	if p.Len() == 0 {
+		crossCheck(ctx, &p, cfg)
+	}
 	return cfg, p.Err()
+}
+
+// crossCheck reports combinations that each object accepts on its own but
+// that cannot work together.
+func crossCheck(ctx *pulumi.Context, p *check.Problems, cfg Config) {
+	key := func(k string) string { return ctx.Project() + ":" + k }
+	if need := broker.SubnetsNeeded(cfg.Broker.DeploymentMode); need > cfg.Network.AZCount {
+		p.Addf(key("broker.deploymentMode"), "%s needs private subnets in %d availability zones, but %s is %d",
+			cfg.Broker.DeploymentMode, need, key("network.azCount"), cfg.Network.AZCount)
+	}
 }

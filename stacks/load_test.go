@@ -41,10 +41,10 @@ func TestMissingKeysKeepTheirDefaults(t *testing.T) {
 
 func TestPresentFieldsReplaceDefaultsAndAbsentOnesStay(t *testing.T) {
 	t.Parallel()
-	got, err := load(t, emptyStack().With("platform:network", map[string]any{"azCount": 2}))
+	got, err := load(t, emptyStack().With("platform:network", map[string]any{"azCount": 4}))
 	require.NoError(t, err)
 	want := stacks.Defaults().Network
-	want.AZCount = 2
+	want.AZCount = 4
 	require.Equal(t, want, got.Network)
 }
 
@@ -88,31 +88,43 @@ var badConfigs = []struct {
 	key  string
 	val  any
 	want string
+	only string // the one stack the case applies to; default both
 }{
-	{"azCount out of range", "platform:network", map[string]any{"azCount": 9}, "platform:network.azCount: must be between 2 and 6, got 9"},
-	{"azCount too low", "platform:network", map[string]any{"azCount": 1}, "platform:network.azCount: must be between 2 and 6, got 1"},
-	{"azCount wrong type", "platform:network", map[string]any{"azCount": "three"}, "platform:network.azCount: must be a whole number, got string"},
-	{"azCount fractional", "platform:network", map[string]any{"azCount": 2.5}, "platform:network.azCount: must be a whole number, got number 2.5"},
-	{"unknown NAT mode", "platform:network", map[string]any{"natMode": "double"}, `platform:network.natMode: must be one of "none", "single", "perAz", got "double"`},
-	{"cidr malformed", "platform:network", map[string]any{"cidr": "10.0.0.0/33"}, `platform:network.cidr: must be an IPv4 CIDR block such as "10.0.0.0/16", got "10.0.0.0/33"`},
-	{"cidr host bits", "platform:network", map[string]any{"cidr": "10.1.2.3/16"}, `platform:network.cidr: must not have host bits set`},
-	{"cidr public", "platform:network", map[string]any{"cidr": "52.0.0.0/16"}, "platform:network.cidr: must be inside the RFC 1918 ranges"},
-	{"cidr too large", "platform:network", map[string]any{"cidr": "10.0.0.0/12"}, "platform:network.cidr: must have a prefix length between /16 and /24"},
-	{"flow log retention not accepted by CloudWatch", "platform:network", map[string]any{"flowLogRetentionDays": 45}, "platform:network.flowLogRetentionDays: must be one of the retention periods CloudWatch Logs accepts"},
-	{"flow log aggregation", "platform:network", map[string]any{"flowLogAggregationSeconds": 120}, "platform:network.flowLogAggregationSeconds: must be one of 60, 600, got 120"},
-	{"misspelled key", "platform:network", map[string]any{"azcount": 3}, "platform:network.azcount: unknown key; known keys are availabilityZones, azCount, cidr"},
-	{"not an object", "platform:network", "10.0.0.0/16", `platform:network: must be an object (a YAML mapping), got "10.0.0.0/16"`},
-	{"malformed JSON", "platform:network", rawJSON(`{"azCount": 2,`), "platform:network: malformed value"},
-	{"two objects", "platform:network", rawJSON(`{"azCount": 2} {"azCount": 3}`), "platform:network: must be a single object"},
-	{"zones and count disagree", "platform:network", map[string]any{"azCount": 3, "availabilityZones": []string{"us-east-1a", "us-east-1b"}}, "platform:network.availabilityZones: lists 2 zones but azCount is 3"},
-	{"zone name", "platform:network", map[string]any{"azCount": 2, "availabilityZones": []string{"us-east-1a", "1b"}}, `platform:network.availabilityZones[1]: must be an availability zone name`},
-	{"interface endpoint", "platform:network", map[string]any{"interfaceEndpoints": []string{"ecr api"}}, `platform:network.interfaceEndpoints[0]: must be an AWS service name`},
-	{"gateway endpoint", "platform:network", map[string]any{"gatewayEndpoints": []string{"sqs"}}, `platform:network.gatewayEndpoints[0]: must be one of "s3", "dynamodb", got "sqs"`},
-	{"prefix length", "platform:network", map[string]any{"dataPrefixLength": 30}, "platform:network.dataPrefixLength: must be between 16 and 28, got 30"},
-	{"unknown tier", "platform:network", map[string]any{"subnetCidrs": map[string]any{"dmz": map[string]any{"us-east-1a": "10.0.0.0/24"}}}, `platform:network.subnetCidrs: unknown tier "dmz"`},
-	{"pinned subnet outside the VPC", "platform:network", map[string]any{"subnetCidrs": map[string]any{"data": map[string]any{"us-east-1a": "10.99.0.0/24"}}}, "platform:network.subnetCidrs: data subnet in us-east-1a: 10.99.0.0/24 is outside the VPC CIDR"},
-	{"list where a number belongs", "platform:network", map[string]any{"publicPrefixLength": []int{24}}, "platform:network.publicPrefixLength: must be a whole number, got array"},
-	{"protect not a boolean", "platform:protect", "yes please", `platform:protect: must be true or false, got "yes please"`},
+	{"azCount out of range", "platform:network", map[string]any{"azCount": 9}, "platform:network.azCount: must be between 2 and 6, got 9", ""},
+	{"azCount too low", "platform:network", map[string]any{"azCount": 1}, "platform:network.azCount: must be between 2 and 6, got 1", ""},
+	{"azCount wrong type", "platform:network", map[string]any{"azCount": "three"}, "platform:network.azCount: must be a whole number, got string", ""},
+	{"azCount fractional", "platform:network", map[string]any{"azCount": 2.5}, "platform:network.azCount: must be a whole number, got number 2.5", ""},
+	{"unknown NAT mode", "platform:network", map[string]any{"natMode": "double"}, `platform:network.natMode: must be one of "none", "single", "perAz", got "double"`, ""},
+	{"cidr malformed", "platform:network", map[string]any{"cidr": "10.0.0.0/33"}, `platform:network.cidr: must be an IPv4 CIDR block such as "10.0.0.0/16", got "10.0.0.0/33"`, ""},
+	{"cidr host bits", "platform:network", map[string]any{"cidr": "10.1.2.3/16"}, `platform:network.cidr: must not have host bits set`, ""},
+	{"cidr public", "platform:network", map[string]any{"cidr": "52.0.0.0/16"}, "platform:network.cidr: must be inside the RFC 1918 ranges", ""},
+	{"cidr too large", "platform:network", map[string]any{"cidr": "10.0.0.0/12"}, "platform:network.cidr: must have a prefix length between /16 and /24", ""},
+	{"flow log retention not accepted by CloudWatch", "platform:network", map[string]any{"flowLogRetentionDays": 45}, "platform:network.flowLogRetentionDays: must be one of the retention periods CloudWatch Logs accepts", ""},
+	{"flow log aggregation", "platform:network", map[string]any{"flowLogAggregationSeconds": 120}, "platform:network.flowLogAggregationSeconds: must be one of 60, 600, got 120", ""},
+	{"misspelled key", "platform:network", map[string]any{"azcount": 3}, "platform:network.azcount: unknown key; known keys are availabilityZones, azCount, cidr", ""},
+	{"not an object", "platform:network", "10.0.0.0/16", `platform:network: must be an object (a YAML mapping), got "10.0.0.0/16"`, ""},
+	{"malformed JSON", "platform:network", rawJSON(`{"azCount": 2,`), "platform:network: malformed value", ""},
+	{"two objects", "platform:network", rawJSON(`{"azCount": 2} {"azCount": 3}`), "platform:network: must be a single object", ""},
+	{"zones and count disagree", "platform:network", map[string]any{"azCount": 3, "availabilityZones": []string{"us-east-1a", "us-east-1b"}}, "platform:network.availabilityZones: lists 2 zones but azCount is 3", ""},
+	{"zone name", "platform:network", map[string]any{"azCount": 2, "availabilityZones": []string{"us-east-1a", "1b"}}, `platform:network.availabilityZones[1]: must be an availability zone name`, ""},
+	{"interface endpoint", "platform:network", map[string]any{"interfaceEndpoints": []string{"ecr api"}}, `platform:network.interfaceEndpoints[0]: must be an AWS service name`, ""},
+	{"gateway endpoint", "platform:network", map[string]any{"gatewayEndpoints": []string{"sqs"}}, `platform:network.gatewayEndpoints[0]: must be one of "s3", "dynamodb", got "sqs"`, ""},
+	{"prefix length", "platform:network", map[string]any{"dataPrefixLength": 30}, "platform:network.dataPrefixLength: must be between 16 and 28, got 30", ""},
+	{"unknown tier", "platform:network", map[string]any{"subnetCidrs": map[string]any{"dmz": map[string]any{"us-east-1a": "10.0.0.0/24"}}}, `platform:network.subnetCidrs: unknown tier "dmz"`, ""},
+	{"pinned subnet outside the VPC", "platform:network", map[string]any{"subnetCidrs": map[string]any{"data": map[string]any{"us-east-1a": "10.99.0.0/24"}}}, "platform:network.subnetCidrs: data subnet in us-east-1a: 10.99.0.0/24 is outside the VPC CIDR", ""},
+	{"list where a number belongs", "platform:network", map[string]any{"publicPrefixLength": []int{24}}, "platform:network.publicPrefixLength: must be a whole number, got array", ""},
+	{"protect not a boolean", "platform:protect", "yes please", `platform:protect: must be true or false, got "yes please"`, ""},
+
+	{"cache retention above 35", "platform:cache", map[string]any{"snapshotRetentionDays": 36}, "platform:cache.snapshotRetentionDays: must be between 0 and 35, got 36", ""},
+	{"cache retention 0 where backups are required", "platform:cache", map[string]any{"snapshotRetentionDays": 0, "backupsRequired": true}, "platform:cache.snapshotRetentionDays: must be at least 1 because backupsRequired is true", ""},
+	{"cache node count", "platform:cache", map[string]any{"nodeCount": 7}, "platform:cache.nodeCount: must be between 1 and 6, got 7", ""},
+	{"cache windows overlap", "platform:cache", map[string]any{"snapshotWindow": "05:00-06:00", "maintenanceWindow": "sun:05:30-sun:06:30"}, "platform:cache.maintenanceWindow: must not overlap snapshotWindow", ""},
+	{"cache node type", "platform:cache", map[string]any{"nodeType": "m5.large"}, `platform:cache.nodeType: must be an ElastiCache node type such as "cache.t4g.small"`, ""},
+	{"cache version unquoted", "platform:cache", map[string]any{"engineVersion": 7.1}, "platform:cache.engineVersion: must be a string, got number", ""},
+	{"broker deployment mode", "platform:broker", map[string]any{"deploymentMode": "ACTIVE_STANDBY_MULTI_AZ"}, "platform:broker.deploymentMode: ACTIVE_STANDBY_MULTI_AZ is for ActiveMQ", ""},
+	{"broker micro in a cluster", "platform:broker", map[string]any{"deploymentMode": "CLUSTER_MULTI_AZ", "hostInstanceType": "mq.t3.micro"}, "platform:broker.hostInstanceType: mq.t3.micro runs only as SINGLE_INSTANCE", ""},
+	{"broker version below 3.13", "platform:broker", map[string]any{"engineVersion": "3.12"}, `platform:broker.engineVersion: must be 3.13 or later, got "3.12"`, ""},
+	{"broker cluster in two zones", "platform:broker", map[string]any{"deploymentMode": "CLUSTER_MULTI_AZ", "hostInstanceType": "mq.m5.large"}, "platform:broker.deploymentMode: CLUSTER_MULTI_AZ needs private subnets in 3 availability zones, but platform:network.azCount is 2", "dev"},
 }
 
 type rawJSON string
@@ -129,6 +141,9 @@ func TestBadConfigIsRejectedWithItsKeyAndRegistersNothing(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		base := offlinetest.StackConfig(t, stack)
 		for _, tt := range badConfigs {
+			if tt.only != "" && tt.only != stack {
+				continue
+			}
 			t.Run(stack+"/"+tt.name, func(t *testing.T) {
 				t.Parallel()
 				cfg := configWith(base, tt.key, mergeInto(t, base, tt.key, tt.val))

@@ -6,13 +6,17 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acme/platform/components/broker"
 	"github.com/acme/platform/components/network"
+	"github.com/acme/platform/components/redis"
 	"github.com/acme/platform/internal/parts"
 )
 
 // Platform is what Deploy built: the components, and the stack outputs.
 type Platform struct {
 	Network *network.Vpc
+	Cache   *redis.Cache
+	Broker  *broker.Broker
 	// Outputs are the stack outputs Run exports. Credentials among them are
 	// secret outputs.
 	Outputs pulumi.Map
@@ -62,8 +66,39 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 		return nil, err
 	}
 
+	// Who may reach the data stores: filled in by the cluster's security
+	// groups. Each source becomes a separate rule resource, so no data store
+	// waits for the cluster to exist.
+	clients := map[string]pulumi.StringInput{}
+
+	cache, err := redis.NewCache(ctx, "cache", &redis.CacheArgs{
+		Config:      cfg.Cache,
+		Account:     acct,
+		VPCID:       vpc.VPCID,
+		SubnetIDs:   vpc.DataSubnetIDs,
+		IngressFrom: clients,
+		Protect:     cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	mq, err := broker.NewBroker(ctx, "broker", &broker.BrokerArgs{
+		Config:      cfg.Broker,
+		Account:     acct,
+		VPCID:       vpc.VPCID,
+		SubnetIDs:   vpc.SubnetIDList(network.Private),
+		IngressFrom: clients,
+		Protect:     cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	return &Platform{
 		Network: vpc,
+		Cache:   cache,
+		Broker:  mq,
 		Outputs: pulumi.Map{
 			"vpcId":             vpc.VPCID,
 			"vpcCidr":           vpc.CIDRBlock,
@@ -73,6 +108,15 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 			"dataSubnetIds":     vpc.DataSubnetIDs,
 			"natPublicIps":      vpc.NATPublicIPs,
 			"flowLogGroupName":  vpc.FlowLogGroupName,
+
+			"cacheEndpoint":         cache.PrimaryEndpoint,
+			"cacheReaderEndpoint":   cache.ReaderEndpoint,
+			"cachePort":             cache.Port,
+			"cacheSecretArn":        cache.SecretARN,
+			"brokerAmqpsEndpoints":  mq.AMQPSEndpoints,
+			"brokerConsoleUrl":      mq.ConsoleURL,
+			"brokerSecretArn":       mq.SecretARN,
+			"brokerGeneralLogGroup": mq.GeneralLogGroup,
 		},
 	}, nil
 }

@@ -23,13 +23,16 @@ func runStack(t *testing.T, stack string) *offline.Recorder {
 func TestStacksRunWithTheirRealConfig(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		stack   string
-		nats    int
-		zones   int
-		protect bool
+		stack      string
+		nats       int
+		zones      int
+		protect    bool
+		cacheNodes float64
+		brokerMode string
+		brokerSubs int
 	}{
-		{stack: "dev", nats: 1, zones: 2, protect: false},
-		{stack: "prod", nats: 3, zones: 3, protect: true},
+		{stack: "dev", nats: 1, zones: 2, protect: false, cacheNodes: 1, brokerMode: "SINGLE_INSTANCE", brokerSubs: 1},
+		{stack: "prod", nats: 3, zones: 3, protect: true, cacheNodes: 3, brokerMode: "CLUSTER_MULTI_AZ", brokerSubs: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {
@@ -73,6 +76,24 @@ func TestStacksRunWithTheirRealConfig(t *testing.T) {
 			require.NotNil(t, flowGroup, "the flow log writes to a log group of the stack")
 			require.True(t, offlinetest.Has(flowGroup, "kmsKeyId"))
 			require.True(t, offlinetest.Has(flowGroup, "retentionInDays"))
+
+			// The cache: replicated with failover exactly when it has replicas.
+			rgs := rec.ByType("aws:elasticache/replicationGroup:ReplicationGroup")
+			require.Len(t, rgs, 1)
+			require.Equal(t, tt.cacheNodes, offlinetest.Num(t, rgs[0], "numCacheClusters"))
+			require.Equal(t, tt.cacheNodes > 1, offlinetest.Bool(t, rgs[0], "automaticFailoverEnabled"))
+			require.Equal(t, tt.cacheNodes > 1, offlinetest.Bool(t, rgs[0], "multiAzEnabled"))
+			require.True(t, offlinetest.Bool(t, rgs[0], "atRestEncryptionEnabled"))
+			require.True(t, offlinetest.IsSecret(t, rgs[0], "authToken"))
+			require.Equal(t, tt.protect, rgs[0].Protect)
+
+			// The broker: single instance in dev, a three-zone cluster in prod.
+			brokers := rec.ByType("aws:mq/broker:Broker")
+			require.Len(t, brokers, 1)
+			require.Equal(t, tt.brokerMode, offlinetest.Str(t, brokers[0], "deploymentMode"))
+			require.Len(t, offlinetest.Strs(t, brokers[0], "subnetIds"), tt.brokerSubs)
+			require.False(t, offlinetest.Bool(t, brokers[0], "publiclyAccessible"))
+			require.Equal(t, tt.protect, brokers[0].Protect)
 
 			// Stateful resources are protected exactly when the stack says so.
 			vpc := rec.ByType("aws:ec2/vpc:Vpc")[0]

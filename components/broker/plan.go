@@ -22,6 +22,10 @@ const (
 // subnetsNeeded is how many subnets each mode takes.
 var subnetsNeeded = map[string]int{SingleInstance: 1, ClusterMultiAZ: 3}
 
+// SubnetsNeeded is how many private subnets (one per zone) a deployment mode
+// takes; 0 for an unknown mode (which Config.Validate reports).
+func SubnetsNeeded(mode string) int { return subnetsNeeded[mode] }
+
 // SubnetsFor picks the broker's subnets from the private subnets, one per
 // zone in zone order: the first for a single instance, the first three for a
 // cluster. Subnets cannot change without replacing the broker, and adding a
