@@ -1,0 +1,458 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acme/platform/internal/check"
+	"github.com/acme/platform/internal/parts"
+)
+
+// TypeToken is the cluster component's type; changing it needs
+// pulumi.Aliases.
+const TypeToken = "platform:compute:Cluster"
+
+// ClusterArgs configures a Cluster.
+type ClusterArgs struct {
+	// Config holds the settings that decide which resources exist (see
+	// Config for each field's default).
+	Config
+	// Account is where the cluster is created; required.
+	Account parts.Account
+	// VPCID is the VPC of the node security group; required.
+	VPCID pulumi.StringInput
+	// SubnetIDs are the private subnets, one per availability zone, for the
+	// control plane's network interfaces and every node group; required.
+	SubnetIDs pulumi.StringArrayInput
+	// Protect makes the engine refuse to delete or replace the cluster and
+	// its KMS keys; it also keeps the control-plane log group on delete.
+	// Default false.
+	Protect bool
+	// Tags are added to every AWS resource (the provider's default tags
+	// apply too); default none.
+	Tags map[string]string
+}
+
+// Cluster is the platform's EKS cluster with its node groups and add-ons.
+type Cluster struct {
+	pulumi.ResourceState
+
+	ClusterName          pulumi.StringOutput `pulumi:"clusterName"`
+	Endpoint             pulumi.StringOutput `pulumi:"endpoint"`
+	CertificateAuthority pulumi.StringOutput `pulumi:"certificateAuthority"`
+	OIDCProviderARN      pulumi.StringOutput `pulumi:"oidcProviderArn"`
+	OIDCIssuerURL        pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
+	// ClusterSecurityGroupID is the security group EKS creates for the
+	// control plane; nodes carry it too.
+	ClusterSecurityGroupID pulumi.StringOutput `pulumi:"clusterSecurityGroupId"`
+	// NodeSecurityGroupID is on every node (and so every pod): databases,
+	// caches and brokers admit traffic from it.
+	NodeSecurityGroupID pulumi.StringOutput `pulumi:"nodeSecurityGroupId"`
+	NodeRoleARN         pulumi.StringOutput `pulumi:"nodeRoleArn"`
+	// AutoscalerRoleARN is the Cluster Autoscaler's IRSA role; "" when the
+	// autoscaler is disabled.
+	AutoscalerRoleARN pulumi.StringOutput `pulumi:"autoscalerRoleArn"`
+	// VolumeKMSKeyARN encrypts node root volumes and, through the default
+	// StorageClass, persistent volumes.
+	VolumeKMSKeyARN pulumi.StringOutput `pulumi:"volumeKmsKeyArn"`
+	// Kubeconfig is a secret kubeconfig using `aws eks get-token`. It
+	// resolves only once the admin access entries exist, so a Kubernetes
+	// provider built from it never talks to a cluster that would refuse it.
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+
+	// Name is the EKS cluster's name, known at preview.
+	Name string
+	// Region is the cluster's region.
+	Region string
+	// NodeGroups are the managed node groups: in-cluster workloads that need
+	// nodes (Helm releases, jobs) depend on them.
+	NodeGroups []pulumi.Resource
+	// Addons are the managed add-ons, including CoreDNS and the EBS CSI
+	// driver, which are created after the nodes.
+	Addons []pulumi.Resource
+}
+
+// NewCluster creates the EKS cluster: keys, log group, IAM roles, the
+// control plane, access entries, the OIDC provider, add-ons, the node
+// security group, launch templates, node groups and the autoscaler's role.
+func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil {
+		return nil, fmt.Errorf("cluster %q: args are required", name)
+	}
+	cfg := args.withDefaults()
+	clusterName := parts.PhysicalName(ctx, name, 100)
+	if err := errors.Join(cfg.Validate(), args.Account.Validate(), validateArgs(args, clusterName)); err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", name, err)
+	}
+
+	c := &Cluster{Name: clusterName, Region: args.Account.Region}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", name, err)
+	}
+	b := &builder{ctx: ctx, name: name, clusterName: clusterName, cfg: cfg, args: args, c: c, parent: pulumi.Parent(c)}
+	if err := b.build(); err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":            c.ClusterName,
+		"endpoint":               c.Endpoint,
+		"certificateAuthority":   c.CertificateAuthority,
+		"oidcProviderArn":        c.OIDCProviderARN,
+		"oidcIssuerUrl":          c.OIDCIssuerURL,
+		"clusterSecurityGroupId": c.ClusterSecurityGroupID,
+		"nodeSecurityGroupId":    c.NodeSecurityGroupID,
+		"nodeRoleArn":            c.NodeRoleARN,
+		"autoscalerRoleArn":      c.AutoscalerRoleARN,
+		"volumeKmsKeyArn":        c.VolumeKMSKeyARN,
+		"kubeconfig":             c.Kubeconfig,
+	}); err != nil {
+		return nil, fmt.Errorf("cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}
+
+// validateArgs checks what Config.Validate cannot: the inputs from other
+// components, the derived cluster name, and the admin roles' partition.
+func validateArgs(args *ClusterArgs, clusterName string) error {
+	var p check.Problems
+	if args.VPCID == nil {
+		p.Addf("VPCID", "is required (the network's VPC ID)")
+	}
+	if args.SubnetIDs == nil {
+		p.Addf("SubnetIDs", "is required (the network's private subnet IDs)")
+	}
+	if !ValidClusterName(clusterName) {
+		p.Addf("name", "the cluster name %q must start with a letter or digit and contain only letters, digits, '-' and '_'; rename the component", clusterName)
+	}
+	if part := args.Account.Partition; part != "" {
+		for i, arn := range args.AdminRoleARNs {
+			if strings.HasPrefix(arn, "arn:") && !strings.HasPrefix(arn, "arn:"+part+":") {
+				p.Addf(fmt.Sprintf("adminRoleArns[%d]", i), "%q is not in the account's partition %q", arn, part)
+			}
+		}
+	}
+	return p.Err()
+}
+
+type builder struct {
+	ctx         *pulumi.Context
+	name        string
+	clusterName string
+	cfg         Config
+	args        *ClusterArgs
+	c           *Cluster
+	parent      pulumi.ResourceOption
+
+	clusterKey *parts.Key
+	volumeKey  *parts.Key
+	cluster    *eks.Cluster
+	oidc       *iam.OpenIdConnectProvider
+	nodeRole   *iam.Role
+	nodeReady  []pulumi.Resource // what nodes need before they can join
+	admins     []pulumi.Resource // access policy associations
+}
+
+func (b *builder) tags(suffix string, extra map[string]string) pulumi.StringMap {
+	return parts.Tags(parts.PhysicalName(b.ctx, b.name+suffix, 255), b.args.Tags, extra)
+}
+
+func (b *builder) build() error {
+	steps := []func() error{
+		b.keys,
+		b.controlPlane,
+		b.accessEntries,
+		b.identity,
+		b.nodeIAM,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	nodeSG, err := b.nodeSecurityGroup()
+	if err != nil {
+		return err
+	}
+	before, err := b.addons(preCompute, nil)
+	if err != nil {
+		return err
+	}
+	groups, err := b.nodeGroups(nodeSG, before)
+	if err != nil {
+		return err
+	}
+	after, err := b.addons(postCompute, groups)
+	if err != nil {
+		return err
+	}
+	b.c.NodeGroups = groups
+	b.c.Addons = append(before, after...)
+	if err := b.autoscalerRole(); err != nil {
+		return err
+	}
+	return b.kubeconfig()
+}
+
+// keys creates two customer-managed keys. The cluster key encrypts
+// Kubernetes secrets and the control-plane logs; the volume key encrypts EBS
+// volumes and must trust the Auto Scaling service-linked role with grants.
+// Keeping that trust off the key that guards the secrets limits what a
+// misused grant could decrypt.
+func (b *builder) keys() error {
+	var err error
+	b.clusterKey, err = parts.NewKey(b.ctx, b.name+"-cluster", parts.KeyArgs{
+		Account:             b.args.Account,
+		Description:         "EKS " + b.clusterName + ": Kubernetes secrets envelope encryption and control-plane logs",
+		AllowCloudWatchLogs: true,
+		Protect:             b.args.Protect,
+		Tags:                b.args.Tags,
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.volumeKey, err = parts.NewKey(b.ctx, b.name+"-volumes", parts.KeyArgs{
+		Account:     b.args.Account,
+		Description: "EKS " + b.clusterName + ": node root volumes and persistent volumes",
+		Statements:  VolumeKeyStatements(b.args.Account),
+		Protect:     b.args.Protect,
+		Tags:        b.args.Tags,
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.c.VolumeKMSKeyARN = b.volumeKey.ARN
+	return nil
+}
+
+func (b *builder) controlPlane() error {
+	ctx, name, acct := b.ctx, b.name, b.args.Account
+	logs, err := parts.NewLogGroup(ctx, name+"-control-plane", parts.LogGroupArgs{
+		Name:          LogGroupName(b.clusterName),
+		RetentionDays: b.cfg.LogRetentionDays,
+		KMSKeyARN:     b.clusterKey.ARN,
+		KeepOnDelete:  b.args.Protect,
+		Tags:          b.args.Tags,
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+
+	trust, err := parts.ServiceTrust(acct, "eks")
+	if err != nil {
+		return fmt.Errorf("cluster role trust policy: %w", err)
+	}
+	role, err := iam.NewRole(ctx, name+"-cluster", &iam.RoleArgs{
+		Description:      pulumi.String("EKS control plane of " + b.clusterName),
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             b.tags("-cluster", nil),
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("cluster role: %w", err)
+	}
+	attach, err := iam.NewRolePolicyAttachment(ctx, name+"-cluster-policy", &iam.RolePolicyAttachmentArgs{
+		Role:      role.ID(),
+		PolicyArn: pulumi.String(parts.ManagedPolicyARN(acct, "AmazonEKSClusterPolicy")),
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("cluster role policy: %w", err)
+	}
+	keyUse, err := iam.NewRolePolicy(ctx, name+"-cluster-encryption", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: b.clusterKey.ARN.ApplyT(ClusterKeyPolicy).(pulumi.StringOutput),
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("cluster role key policy: %w", err)
+	}
+
+	vpcConfig := &eks.ClusterVpcConfigArgs{
+		SubnetIds:             b.args.SubnetIDs,
+		EndpointPrivateAccess: pulumi.Bool(true),
+		EndpointPublicAccess:  pulumi.Bool(b.cfg.EndpointPublicAccess),
+	}
+	if b.cfg.EndpointPublicAccess {
+		vpcConfig.PublicAccessCidrs = pulumi.ToStringArray(b.cfg.PublicAccessCIDRs)
+	}
+	cluster, err := eks.NewCluster(ctx, name, &eks.ClusterArgs{
+		Name:    pulumi.String(b.clusterName),
+		Version: pulumi.String(b.cfg.Version),
+		RoleArn: role.Arn,
+		UpgradePolicy: &eks.ClusterUpgradePolicyArgs{
+			SupportType: pulumi.String(b.cfg.UpgradeSupportType),
+		},
+		VpcConfig: vpcConfig,
+		EncryptionConfig: &eks.ClusterEncryptionConfigArgs{
+			Provider:  &eks.ClusterEncryptionConfigProviderArgs{KeyArn: b.clusterKey.ARN},
+			Resources: pulumi.StringArray{pulumi.String("secrets")},
+		},
+		EnabledClusterLogTypes: pulumi.ToStringArray(LogTypes),
+		// Access entries only; the creator gets nothing implicitly (changing
+		// this flag replaces the cluster, so it is fixed here).
+		AccessConfig: &eks.ClusterAccessConfigArgs{
+			AuthenticationMode:                      pulumi.String("API"),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(false),
+		},
+		// The add-ons are managed below, pinned; EKS's unmanaged copies
+		// would drift. Changing this flag replaces the cluster.
+		BootstrapSelfManagedAddons: pulumi.Bool(false),
+		Tags:                       b.tags("", nil),
+	}, b.parent, pulumi.Protect(b.args.Protect),
+		// The role must hold its policies while EKS creates (and later
+		// deletes) the cluster's network interfaces, and the log group must
+		// exist first or EKS creates it without retention or key.
+		pulumi.DependsOn([]pulumi.Resource{attach, keyUse, logs}))
+	if err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	b.cluster = cluster
+	b.c.ClusterName = cluster.Name
+	b.c.Endpoint = cluster.Endpoint
+	b.c.CertificateAuthority = cluster.CertificateAuthority.Data().Elem()
+	b.c.ClusterSecurityGroupID = cluster.VpcConfig.ClusterSecurityGroupId().Elem()
+	b.c.OIDCIssuerURL = cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	return nil
+}
+
+// accessEntries gives each configured role cluster-admin through an access
+// entry and the AmazonEKSClusterAdminPolicy access policy.
+func (b *builder) accessEntries() error {
+	for _, arn := range b.cfg.AdminRoleARNs {
+		res := b.name + "-admin-" + accessEntryKey(arn)
+		entry, err := eks.NewAccessEntry(b.ctx, res, &eks.AccessEntryArgs{
+			ClusterName:  b.cluster.Name,
+			PrincipalArn: pulumi.String(arn),
+			Type:         pulumi.String("STANDARD"),
+			Tags:         b.tags("-admin", nil),
+		}, b.parent)
+		if err != nil {
+			return fmt.Errorf("access entry for %s: %w", arn, err)
+		}
+		assoc, err := eks.NewAccessPolicyAssociation(b.ctx, res, &eks.AccessPolicyAssociationArgs{
+			ClusterName:  b.cluster.Name,
+			PrincipalArn: entry.PrincipalArn,
+			PolicyArn:    pulumi.String(ClusterAdminPolicyARN(b.args.Account)),
+			AccessScope:  &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
+		}, b.parent)
+		if err != nil {
+			return fmt.Errorf("cluster-admin policy for %s: %w", arn, err)
+		}
+		b.admins = append(b.admins, assoc)
+	}
+	return nil
+}
+
+// accessEntryKey names an admin's resources after the role's account and
+// name, stable whatever the order of the list.
+func accessEntryKey(arn string) string {
+	m := roleARNRE.FindStringSubmatch(arn)
+	if m == nil {
+		return strings.NewReplacer(":", "-", "/", "-").Replace(arn)
+	}
+	path := strings.Split(m[3], "/")
+	return m[2] + "-" + path[len(path)-1]
+}
+
+// identity creates the OIDC provider that IAM roles for service accounts
+// trust.
+func (b *builder) identity() error {
+	oidc, err := iam.NewOpenIdConnectProvider(b.ctx, b.name+"-oidc", &iam.OpenIdConnectProviderArgs{
+		Url:           b.c.OIDCIssuerURL,
+		ClientIdLists: pulumi.StringArray{pulumi.String("sts.amazonaws.com")},
+		Tags:          b.tags("-oidc", nil),
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("OIDC provider: %w", err)
+	}
+	b.oidc = oidc
+	b.c.OIDCProviderARN = oidc.Arn
+	return nil
+}
+
+// irsaRole creates a role that one kube-system service account assumes
+// through the cluster's OIDC provider, with the given managed policies and
+// optional inline policy. It returns the role and what must exist before the
+// service account's pods use it.
+func (b *builder) irsaRole(suffix, serviceAccount, description string, managed []string, inline pulumi.StringInput) (*iam.Role, []pulumi.Resource, error) {
+	ctx, res := b.ctx, b.name+"-"+suffix
+	role, err := iam.NewRole(ctx, res, &iam.RoleArgs{
+		Description:      pulumi.String(description),
+		AssumeRolePolicy: parts.IRSATrust(b.oidc.Arn, b.c.OIDCIssuerURL, SystemNamespace, serviceAccount),
+		Tags:             b.tags("-"+suffix, nil),
+	}, b.parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s role: %w", suffix, err)
+	}
+	var ready []pulumi.Resource
+	for _, policy := range managed {
+		a, err := iam.NewRolePolicyAttachment(ctx, res+"-"+policyKey(policy), &iam.RolePolicyAttachmentArgs{
+			Role:      role.ID(),
+			PolicyArn: pulumi.String(parts.ManagedPolicyARN(b.args.Account, policy)),
+		}, b.parent)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s role policy %s: %w", suffix, policy, err)
+		}
+		ready = append(ready, a)
+	}
+	if inline != nil {
+		p, err := iam.NewRolePolicy(ctx, res, &iam.RolePolicyArgs{
+			Role:   role.ID(),
+			Policy: inline,
+		}, b.parent)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s role inline policy: %w", suffix, err)
+		}
+		ready = append(ready, p)
+	}
+	return role, ready, nil
+}
+
+// policyKey turns "service-role/AmazonEBSCSIDriverPolicy" into
+// "AmazonEBSCSIDriverPolicy" for resource names.
+func policyKey(policy string) string {
+	return policy[strings.LastIndex(policy, "/")+1:]
+}
+
+// autoscalerRole creates the Cluster Autoscaler's IRSA role when the
+// autoscaler is on.
+func (b *builder) autoscalerRole() error {
+	if !b.cfg.Autoscaler.On() {
+		b.c.AutoscalerRoleARN = pulumi.String("").ToStringOutput()
+		return nil
+	}
+	policy, err := AutoscalerPolicy(b.args.Account, b.clusterName)
+	if err != nil {
+		return err
+	}
+	role, _, err := b.irsaRole("autoscaler", AutoscalerServiceAccount,
+		"Cluster Autoscaler of "+b.clusterName+": resizes only this cluster's node groups",
+		nil, pulumi.String(policy))
+	if err != nil {
+		return err
+	}
+	b.c.AutoscalerRoleARN = role.Arn
+	return nil
+}
+
+// kubeconfig renders the secret kubeconfig once the cluster and the admin
+// access policies exist.
+func (b *builder) kubeconfig() error {
+	inputs := []any{b.cluster.Name, b.c.Endpoint, b.c.CertificateAuthority}
+	for _, a := range b.admins {
+		inputs = append(inputs, a.(*eks.AccessPolicyAssociation).ID())
+	}
+	region := b.args.Account.Region
+	out := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		return RenderKubeconfig(KubeconfigArgs{
+			ClusterName:          v[0].(string),
+			Endpoint:             v[1].(string),
+			CertificateAuthority: v[2].(string),
+			Region:               region,
+		})
+	}).(pulumi.StringOutput)
+	b.c.Kubeconfig = pulumi.ToSecret(out).(pulumi.StringOutput)
+	return nil
+}

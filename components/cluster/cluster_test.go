@@ -1,0 +1,668 @@
+package cluster_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/acme/platform/components/cluster"
+	"github.com/acme/platform/internal/offline"
+	"github.com/acme/platform/internal/offline/offlinetest"
+)
+
+// Type tokens the tests look up.
+const (
+	tCluster     = "aws:eks/cluster:Cluster"
+	tKey         = "aws:kms/key:Key"
+	tLogGroup    = "aws:cloudwatch/logGroup:LogGroup"
+	tRole        = "aws:iam/role:Role"
+	tAttachment  = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	tRolePolicy  = "aws:iam/rolePolicy:RolePolicy"
+	tAccessEntry = "aws:eks/accessEntry:AccessEntry"
+	tAccessAssoc = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+	tOIDC        = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	tAddon       = "aws:eks/addon:Addon"
+	tLT          = "aws:ec2/launchTemplate:LaunchTemplate"
+	tNodeGroup   = "aws:eks/nodeGroup:NodeGroup"
+	tSG          = "aws:ec2/securityGroup:SecurityGroup"
+	tIngress     = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	tEgress      = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+)
+
+const clusterName = "platform-test-eks" // PhysicalName of "eks" in the test project and stack
+
+func validArgs() *cluster.ClusterArgs {
+	return &cluster.ClusterArgs{
+		Config:    validConfig(),
+		Account:   testAccount,
+		VPCID:     pulumi.String("vpc-123"),
+		SubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
+		Tags:      map[string]string{"team": "platform"},
+	}
+}
+
+func runCluster(t *testing.T, mutate func(*cluster.ClusterArgs)) (*offline.Recorder, *cluster.Cluster) {
+	t.Helper()
+	args := validArgs()
+	args.NodeGroups = slices.Clone(args.NodeGroups)
+	if mutate != nil {
+		mutate(args)
+	}
+	var c *cluster.Cluster
+	rec := offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		var err error
+		c, err = cluster.NewCluster(ctx, "eks", args)
+		return err
+	})
+	return rec, c
+}
+
+func find(t *testing.T, rec *offline.Recorder, typ, name string) *offline.Resource {
+	t.Helper()
+	r := rec.Find(typ, name)
+	require.NotNilf(t, r, "%s %q not registered", typ, name)
+	return r
+}
+
+func outputStr(t *testing.T, r *offline.Resource, key string) string {
+	t.Helper()
+	s, ok := offline.GetString(r.Outputs, key)
+	require.Truef(t, ok, "%s %s: no output %q", r.Type, r.Name, key)
+	return s
+}
+
+func TestClusterDefaultsRegisterTheWholeGraph(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, nil)
+	counts := rec.CountByType()
+	require.Equal(t, 1, counts[cluster.TypeToken])
+	require.Equal(t, 1, counts[tCluster])
+	require.Equal(t, 2, counts[tKey], "cluster key and volume key")
+	require.Equal(t, 1, counts[tLogGroup])
+	require.Equal(t, 5, counts[tRole], "cluster, nodes, vpc-cni, ebs-csi, autoscaler")
+	require.Equal(t, 1, counts[tOIDC])
+	require.Equal(t, 5, counts[tAddon])
+	require.Equal(t, 1, counts[tLT])
+	require.Equal(t, 1, counts[tNodeGroup])
+	require.Equal(t, 1, counts[tSG])
+	require.Equal(t, 1, counts[tAccessEntry])
+	require.Equal(t, 1, counts[tAccessAssoc])
+}
+
+func TestControlPlaneIsPrivateEncryptedAndLogged(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, nil)
+	c := find(t, rec, tCluster, "eks")
+	require.Equal(t, clusterName, offlinetest.Str(t, c, "name"))
+	require.Equal(t, "1.33", offlinetest.Str(t, c, "version"))
+	require.Equal(t, "STANDARD", offlinetest.Str(t, c, "upgradePolicy.supportType"))
+
+	require.True(t, offlinetest.Bool(t, c, "vpcConfig.endpointPrivateAccess"))
+	require.False(t, offlinetest.Bool(t, c, "vpcConfig.endpointPublicAccess"))
+	require.False(t, offlinetest.Has(c, "vpcConfig.publicAccessCidrs"))
+	require.Equal(t, []string{"subnet-a", "subnet-b", "subnet-c"}, offlinetest.Strs(t, c, "vpcConfig.subnetIds"))
+
+	key := find(t, rec, tKey, "eks-cluster")
+	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
+	require.Equal(t, []string{"secrets"}, offlinetest.Strs(t, c, "encryptionConfig.resources"))
+	require.Equal(t, outputStr(t, key, "arn"), offlinetest.Str(t, c, "encryptionConfig.provider.keyArn"))
+
+	require.ElementsMatch(t, []string{"api", "audit", "authenticator", "controllerManager", "scheduler"},
+		offlinetest.Strs(t, c, "enabledClusterLogTypes"))
+	lg := find(t, rec, tLogGroup, "eks-control-plane")
+	require.Equal(t, "/aws/eks/"+clusterName+"/cluster", offlinetest.Str(t, lg, "name"))
+	require.Equal(t, 90.0, offlinetest.Num(t, lg, "retentionInDays"))
+	require.Equal(t, outputStr(t, key, "arn"), offlinetest.Str(t, lg, "kmsKeyId"))
+	require.Contains(t, c.Dependencies, lg.URN, "the log group must exist before EKS writes to it")
+
+	require.Equal(t, "API", offlinetest.Str(t, c, "accessConfig.authenticationMode"))
+	require.False(t, offlinetest.Bool(t, c, "accessConfig.bootstrapClusterCreatorAdminPermissions"))
+	require.False(t, offlinetest.Bool(t, c, "bootstrapSelfManagedAddons"))
+
+	role := find(t, rec, tRole, "eks-cluster")
+	require.Contains(t, offlinetest.Str(t, role, "assumeRolePolicy"), "eks.amazonaws.com")
+	require.Equal(t, outputStr(t, role, "arn"), offlinetest.Str(t, c, "roleArn"))
+	attach := find(t, rec, tAttachment, "eks-cluster-policy")
+	require.Equal(t, "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", offlinetest.Str(t, attach, "policyArn"))
+	require.Contains(t, c.Dependencies, attach.URN)
+	keyUse := find(t, rec, tRolePolicy, "eks-cluster-encryption")
+	require.Contains(t, offlinetest.Str(t, keyUse, "policy"), outputStr(t, key, "arn"))
+	require.Contains(t, c.Dependencies, keyUse.URN)
+}
+
+func TestPublicEndpointSendsOnlyTheConfiguredCIDRs(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
+		a.EndpointPublicAccess = true
+		a.PublicAccessCIDRs = []string{"203.0.113.0/24", "198.51.100.7/32"}
+	})
+	c := find(t, rec, tCluster, "eks")
+	require.True(t, offlinetest.Bool(t, c, "vpcConfig.endpointPublicAccess"))
+	require.True(t, offlinetest.Bool(t, c, "vpcConfig.endpointPrivateAccess"))
+	require.Equal(t, []string{"203.0.113.0/24", "198.51.100.7/32"}, offlinetest.Strs(t, c, "vpcConfig.publicAccessCidrs"))
+}
+
+func TestExtendedSupportAndVersionComeFromConfig(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
+		a.Version = "1.32"
+		a.UpgradeSupportType = cluster.SupportExtended
+		a.Addons.KubeProxy.Version = "v1.32.3-eksbuild.7"
+		a.Autoscaler.ImageTag = "v1.32.1"
+		a.LogRetentionDays = 365
+	})
+	c := find(t, rec, tCluster, "eks")
+	require.Equal(t, "1.32", offlinetest.Str(t, c, "version"))
+	require.Equal(t, "EXTENDED", offlinetest.Str(t, c, "upgradePolicy.supportType"))
+	require.Equal(t, 365.0, offlinetest.Num(t, find(t, rec, tLogGroup, "eks-control-plane"), "retentionInDays"))
+}
+
+func TestProtectReachesClusterAndKeys(t *testing.T) {
+	t.Parallel()
+	for _, protect := range []bool{false, true} {
+		rec, _ := runCluster(t, func(a *cluster.ClusterArgs) { a.Protect = protect })
+		require.Equal(t, protect, find(t, rec, tCluster, "eks").Protect)
+		require.Equal(t, protect, find(t, rec, tKey, "eks-cluster").Protect)
+		require.Equal(t, protect, find(t, rec, tKey, "eks-volumes").Protect)
+		lg := find(t, rec, tLogGroup, "eks-control-plane")
+		if protect {
+			require.True(t, offlinetest.Bool(t, lg, "skipDestroy"), "prod keeps its audit logs")
+		} else {
+			require.False(t, offlinetest.Has(lg, "skipDestroy"))
+		}
+		require.False(t, find(t, rec, tNodeGroup, "eks-general").Protect, "node groups are cattle")
+	}
+}
+
+func TestAccessEntriesMakeOnlyTheListedRolesAdmins(t *testing.T) {
+	t.Parallel()
+	ops := "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123"
+	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) { a.AdminRoleARNs = []string{adminARN, ops} })
+	entries := rec.ByType(tAccessEntry)
+	assocs := rec.ByType(tAccessAssoc)
+	require.Len(t, entries, 2)
+	require.Len(t, assocs, 2)
+	var principals []string
+	for _, e := range entries {
+		principals = append(principals, offlinetest.Str(t, e, "principalArn"))
+		require.Equal(t, "STANDARD", offlinetest.Str(t, e, "type"))
+		require.Equal(t, clusterName, offlinetest.Str(t, e, "clusterName"))
+	}
+	require.ElementsMatch(t, []string{adminARN, ops}, principals)
+	for _, a := range assocs {
+		require.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", offlinetest.Str(t, a, "policyArn"))
+		require.Equal(t, "cluster", offlinetest.Str(t, a, "accessScope.type"))
+		require.Contains(t, []string{adminARN, ops}, offlinetest.Str(t, a, "principalArn"))
+	}
+	find(t, rec, tAccessEntry, "eks-admin-123456789012-platform-deployer")
+	find(t, rec, tAccessEntry, "eks-admin-123456789012-AWSReservedSSO_Admin_0123")
+}
+
+func TestIdentityForWorkloads(t *testing.T) {
+	t.Parallel()
+	rec, c := runCluster(t, nil)
+	oidc := find(t, rec, tOIDC, "eks-oidc")
+	issuer := offlinetest.Str(t, oidc, "url")
+	require.True(t, strings.HasPrefix(issuer, "https://oidc.eks.us-east-1.amazonaws.com/id/"), issuer)
+	require.Equal(t, []string{"sts.amazonaws.com"}, offlinetest.Strs(t, oidc, "clientIdLists"))
+	require.Equal(t, outputStr(t, oidc, "arn"), offlinetest.Await(t, c.OIDCProviderARN).Value)
+	require.Equal(t, issuer, offlinetest.Await(t, c.OIDCIssuerURL).Value)
+
+	agent := find(t, rec, tAddon, "eks-eks-pod-identity-agent")
+	require.Equal(t, "eks-pod-identity-agent", offlinetest.Str(t, agent, "addonName"))
+}
+
+// trustedServiceAccount returns the service account an IRSA role trusts.
+func trustedServiceAccount(t *testing.T, role *offline.Resource) string {
+	t.Helper()
+	doc := offlinetest.Str(t, role, "assumeRolePolicy")
+	var d struct {
+		Statement []struct {
+			Principal map[string]string
+			Action    string
+			Condition map[string]map[string]string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(doc), &d))
+	require.Len(t, d.Statement, 1)
+	s := d.Statement[0]
+	require.Equal(t, "sts:AssumeRoleWithWebIdentity", s.Action)
+	require.Contains(t, s.Principal["Federated"], ":oidc-provider/oidc.eks.")
+	for k, v := range s.Condition["StringEquals"] {
+		if strings.HasSuffix(k, ":sub") {
+			return v
+		}
+	}
+	t.Fatalf("%s: no :sub condition in %s", role.Name, doc)
+	return ""
+}
+
+func attachedPolicies(rec *offline.Recorder, role *offline.Resource) []string {
+	var out []string
+	for _, a := range rec.ByType(tAttachment) {
+		if v, ok := offline.GetString(a.Inputs, "role"); ok && v == role.ID {
+			p, _ := offline.GetString(a.Inputs, "policyArn")
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func TestManagedAddonsArePinnedAndOrdered(t *testing.T) {
+	t.Parallel()
+	rec, c := runCluster(t, nil)
+	defaults := cluster.DefaultAddons()
+	versions := map[string]string{
+		"vpc-cni":                defaults.VPCCNI.Version,
+		"kube-proxy":             defaults.KubeProxy.Version,
+		"eks-pod-identity-agent": defaults.PodIdentityAgent.Version,
+		"coredns":                defaults.CoreDNS.Version,
+		"aws-ebs-csi-driver":     defaults.EBSCSIDriver.Version,
+	}
+	ng := find(t, rec, tNodeGroup, "eks-general")
+	for name, version := range versions {
+		a := find(t, rec, tAddon, "eks-"+name)
+		require.Equal(t, name, offlinetest.Str(t, a, "addonName"))
+		require.Equal(t, version, offlinetest.Str(t, a, "addonVersion"))
+		require.Equal(t, clusterName, offlinetest.Str(t, a, "clusterName"))
+		require.Equal(t, "OVERWRITE", offlinetest.Str(t, a, "resolveConflictsOnCreate"))
+		require.Equal(t, "OVERWRITE", offlinetest.Str(t, a, "resolveConflictsOnUpdate"))
+		switch name {
+		case "vpc-cni", "kube-proxy", "eks-pod-identity-agent":
+			require.Contains(t, ng.Dependencies, a.URN, "nodes wait for %s", name)
+		default:
+			require.Contains(t, a.Dependencies, ng.URN, "%s waits for the nodes", name)
+		}
+	}
+	require.Len(t, c.Addons, 5)
+	require.Len(t, c.NodeGroups, 1)
+
+	// vpc-cni: own IRSA role with the CNI policy, not the node role.
+	cni := find(t, rec, tRole, "eks-vpc-cni")
+	require.Equal(t, "system:serviceaccount:kube-system:aws-node", trustedServiceAccount(t, cni))
+	require.Equal(t, []string{"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"}, attachedPolicies(rec, cni))
+	require.Equal(t, outputStr(t, cni, "arn"), offlinetest.Str(t, find(t, rec, tAddon, "eks-vpc-cni"), "serviceAccountRoleArn"))
+
+	ebs := find(t, rec, tRole, "eks-ebs-csi")
+	require.Equal(t, "system:serviceaccount:kube-system:ebs-csi-controller-sa", trustedServiceAccount(t, ebs))
+	require.Equal(t, []string{"arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"}, attachedPolicies(rec, ebs))
+	ebsKey := find(t, rec, tRolePolicy, "eks-ebs-csi")
+	require.Contains(t, offlinetest.Str(t, ebsKey, "policy"), outputStr(t, find(t, rec, tKey, "eks-volumes"), "arn"))
+	ebsAddon := find(t, rec, tAddon, "eks-aws-ebs-csi-driver")
+	require.Equal(t, outputStr(t, ebs, "arn"), offlinetest.Str(t, ebsAddon, "serviceAccountRoleArn"))
+	require.Contains(t, ebsAddon.Dependencies, ebsKey.URN)
+
+	for _, name := range []string{"kube-proxy", "coredns", "eks-pod-identity-agent"} {
+		require.False(t, offlinetest.Has(find(t, rec, tAddon, "eks-"+name), "serviceAccountRoleArn"))
+	}
+
+	nodes := find(t, rec, tRole, "eks-nodes")
+	require.ElementsMatch(t, []string{
+		"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+		"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+	}, attachedPolicies(rec, nodes), "the node role has only the worker and ECR read-only policies")
+	for _, p := range rec.ByType(tRolePolicy) {
+		require.NotEqual(t, nodes.ID, offlinetest.Str(t, p, "role"), "no inline policy on the node role")
+	}
+}
+
+func TestDisabledAddonIsNotInstalled(t *testing.T) {
+	t.Parallel()
+	rec, c := runCluster(t, func(a *cluster.ClusterArgs) {
+		a.Addons.EBSCSIDriver = cluster.Addon{Enabled: ptr(false)}
+		a.DefaultStorageClass = ptr(false)
+		a.Addons.VPCCNI.Configuration = map[string]any{"enableNetworkPolicy": "true"}
+	})
+	require.Nil(t, rec.Find(tAddon, "eks-aws-ebs-csi-driver"))
+	require.Nil(t, rec.Find(tRole, "eks-ebs-csi"))
+	require.Len(t, rec.ByType(tAddon), 4)
+	require.Len(t, c.Addons, 4)
+	cni := find(t, rec, tAddon, "eks-vpc-cni")
+	require.JSONEq(t, `{"enableNetworkPolicy":"true"}`, offlinetest.Str(t, cni, "configurationValues"))
+	require.False(t, offlinetest.Has(find(t, rec, tAddon, "eks-coredns"), "configurationValues"))
+}
+
+func TestLaunchTemplateHardensNodes(t *testing.T) {
+	t.Parallel()
+	rec, c := runCluster(t, nil)
+	lt := find(t, rec, tLT, "eks-general")
+	require.Equal(t, "required", offlinetest.Str(t, lt, "metadataOptions.httpTokens"))
+	require.Equal(t, "enabled", offlinetest.Str(t, lt, "metadataOptions.httpEndpoint"))
+	require.Equal(t, 1.0, offlinetest.Num(t, lt, "metadataOptions.httpPutResponseHopLimit"))
+
+	require.Equal(t, "/dev/xvda", offlinetest.Str(t, lt, "blockDeviceMappings[0].deviceName"))
+	require.Equal(t, "true", offlinetest.Str(t, lt, "blockDeviceMappings[0].ebs.encrypted"))
+	require.Equal(t, "gp3", offlinetest.Str(t, lt, "blockDeviceMappings[0].ebs.volumeType"))
+	require.Equal(t, 50.0, offlinetest.Num(t, lt, "blockDeviceMappings[0].ebs.volumeSize"))
+	volumeKey := find(t, rec, tKey, "eks-volumes")
+	require.Equal(t, outputStr(t, volumeKey, "arn"), offlinetest.Str(t, lt, "blockDeviceMappings[0].ebs.kmsKeyId"))
+	require.Equal(t, outputStr(t, volumeKey, "arn"), offlinetest.Await(t, c.VolumeKMSKeyARN).Value)
+	require.True(t, offlinetest.Bool(t, lt, "monitoring.enabled"))
+	require.False(t, offlinetest.Has(lt, "imageId"), "EKS chooses the AL2023 AMI")
+	require.False(t, offlinetest.Has(lt, "networkInterfaces"), "no public IPs")
+
+	clusterSG := offlinetest.Await(t, c.ClusterSecurityGroupID).Value
+	nodeSG := find(t, rec, tSG, "eks-nodes")
+	require.ElementsMatch(t, []string{clusterSG.(string), nodeSG.ID}, offlinetest.Strs(t, lt, "vpcSecurityGroupIds"))
+
+	var kinds []string
+	for i := range 3 {
+		kinds = append(kinds, offlinetest.Str(t, lt, fmt.Sprintf("tagSpecifications[%d].resourceType", i)))
+		require.Equal(t, "platform", offlinetest.Str(t, lt, fmt.Sprintf("tagSpecifications[%d].tags.team", i)))
+	}
+	require.ElementsMatch(t, []string{"instance", "volume", "network-interface"}, kinds)
+
+	// The key policy lets Auto Scaling launch nodes with the encrypted volume.
+	policy := offlinetest.Str(t, volumeKey, "policy")
+	require.Contains(t, policy, "AWSServiceRoleForAutoScaling")
+	require.Contains(t, policy, "kms:GrantIsForAWSResource")
+	require.NotContains(t, offlinetest.Str(t, find(t, rec, tKey, "eks-cluster"), "policy"), "AWSServiceRoleForAutoScaling",
+		"the secrets key trusts no service-linked role")
+}
+
+func TestMetadataHopLimitIsConfigurable(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) { a.NodeGroups[0].MetadataHopLimit = 2 })
+	require.Equal(t, 2.0, offlinetest.Num(t, find(t, rec, tLT, "eks-general"), "metadataOptions.httpPutResponseHopLimit"))
+}
+
+func TestNodeGroupsFollowTheConfigList(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
+		spot := cluster.DefaultNodeGroup()
+		spot.Name = "batch"
+		spot.InstanceTypes = []string{"m6i.xlarge", "m5.xlarge"}
+		spot.CapacityType = cluster.Spot
+		spot.AMIType = "AL2023_ARM_64_STANDARD"
+		spot.ReleaseVersion = "1.33.0-20250704"
+		spot.MinSize, spot.MaxSize, spot.DesiredSize = 0, 10, ptr(1)
+		spot.DiskSizeGiB = 100
+		spot.MaxUnavailable = 3
+		spot.AutoRepair = ptr(false)
+		spot.Labels = map[string]string{"workload": "batch"}
+		spot.Taints = []cluster.Taint{{Key: "dedicated", Value: "batch", Effect: "NO_SCHEDULE"}, {Key: "spot", Effect: "PREFER_NO_SCHEDULE"}}
+		a.NodeGroups = append(a.NodeGroups, spot)
+	})
+	require.Len(t, rec.ByType(tNodeGroup), 2)
+	require.Len(t, rec.ByType(tLT), 2)
+
+	general := find(t, rec, tNodeGroup, "eks-general")
+	require.Equal(t, "ON_DEMAND", offlinetest.Str(t, general, "capacityType"))
+	require.Equal(t, "AL2023_x86_64_STANDARD", offlinetest.Str(t, general, "amiType"))
+	require.Equal(t, 2.0, offlinetest.Num(t, general, "scalingConfig.desiredSize"))
+	require.Equal(t, 1.0, offlinetest.Num(t, general, "updateConfig.maxUnavailable"))
+	require.True(t, offlinetest.Bool(t, general, "nodeRepairConfig.enabled"))
+	require.False(t, offlinetest.Has(general, "releaseVersion"))
+	require.False(t, offlinetest.Has(general, "taints"))
+
+	batch := find(t, rec, tNodeGroup, "eks-batch")
+	require.Equal(t, clusterName, offlinetest.Str(t, batch, "clusterName"))
+	require.Equal(t, "1.33", offlinetest.Str(t, batch, "version"))
+	require.Equal(t, []string{"m6i.xlarge", "m5.xlarge"}, offlinetest.Strs(t, batch, "instanceTypes"))
+	require.Equal(t, "SPOT", offlinetest.Str(t, batch, "capacityType"))
+	require.Equal(t, "AL2023_ARM_64_STANDARD", offlinetest.Str(t, batch, "amiType"))
+	require.Equal(t, "1.33.0-20250704", offlinetest.Str(t, batch, "releaseVersion"))
+	require.Equal(t, 0.0, offlinetest.Num(t, batch, "scalingConfig.minSize"))
+	require.Equal(t, 10.0, offlinetest.Num(t, batch, "scalingConfig.maxSize"))
+	require.Equal(t, 1.0, offlinetest.Num(t, batch, "scalingConfig.desiredSize"))
+	require.Equal(t, 3.0, offlinetest.Num(t, batch, "updateConfig.maxUnavailable"))
+	require.False(t, offlinetest.Bool(t, batch, "nodeRepairConfig.enabled"))
+	require.Equal(t, "batch", offlinetest.Str(t, batch, "labels.workload"))
+	require.Equal(t, "dedicated", offlinetest.Str(t, batch, "taints[0].key"))
+	require.Equal(t, "batch", offlinetest.Str(t, batch, "taints[0].value"))
+	require.Equal(t, "NO_SCHEDULE", offlinetest.Str(t, batch, "taints[0].effect"))
+	require.False(t, offlinetest.Has(batch, "taints[1].value"))
+	require.Equal(t, []string{"subnet-a", "subnet-b", "subnet-c"}, offlinetest.Strs(t, batch, "subnetIds"), "every AZ's private subnet")
+	require.False(t, offlinetest.Has(batch, "diskSize"), "the disk is in the launch template")
+	require.False(t, offlinetest.Has(batch, "remoteAccess"), "no SSH")
+
+	lt := find(t, rec, tLT, "eks-batch")
+	require.Equal(t, lt.ID, offlinetest.Str(t, batch, "launchTemplate.id"))
+	require.Equal(t, "1", offlinetest.Str(t, batch, "launchTemplate.version"))
+	require.Equal(t, 100.0, offlinetest.Num(t, lt, "blockDeviceMappings[0].ebs.volumeSize"))
+	require.Equal(t, outputStr(t, find(t, rec, tRole, "eks-nodes"), "arn"), offlinetest.Str(t, batch, "nodeRoleArn"))
+	for _, a := range rec.ByType(tAttachment) {
+		if strings.HasPrefix(a.Name, "eks-nodes-") {
+			require.Contains(t, batch.Dependencies, a.URN, "nodes wait for their role's policies")
+		}
+	}
+}
+
+func TestDesiredSizeIgnoredExactlyWhenTheAutoscalerIsOn(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		enabled *bool
+		ignored bool
+	}{
+		{"default (on)", nil, true},
+		{"on", ptr(true), true},
+		{"off", ptr(false), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec, c := runCluster(t, func(a *cluster.ClusterArgs) { a.Autoscaler.Enabled = tt.enabled })
+			ng := find(t, rec, tNodeGroup, "eks-general")
+			role := rec.Find(tRole, "eks-autoscaler")
+			arn := offlinetest.Await(t, c.AutoscalerRoleARN).Value
+			if tt.ignored {
+				require.Equal(t, []string{"scalingConfig.desiredSize"}, ng.IgnoreChanges)
+				require.NotNil(t, role)
+				require.Equal(t, outputStr(t, role, "arn"), arn)
+			} else {
+				require.Empty(t, ng.IgnoreChanges, "without an autoscaler, desired size is managed")
+				require.Nil(t, role)
+				require.Equal(t, "", arn)
+			}
+			// The discovery tags are on the group either way (EKS tags its
+			// Auto Scaling group the same).
+			require.Equal(t, "owned", offlinetest.Str(t, ng, `tags["k8s.io/cluster-autoscaler/`+clusterName+`"]`))
+			require.Equal(t, "true", offlinetest.Str(t, ng, `tags["k8s.io/cluster-autoscaler/enabled"]`))
+		})
+	}
+}
+
+func TestAutoscalerRoleIsScopedToThisCluster(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, nil)
+	role := find(t, rec, tRole, "eks-autoscaler")
+	require.Equal(t, "system:serviceaccount:kube-system:cluster-autoscaler", trustedServiceAccount(t, role))
+	require.Empty(t, attachedPolicies(rec, role))
+	policy := find(t, rec, tRolePolicy, "eks-autoscaler")
+	want, err := cluster.AutoscalerPolicy(testAccount, clusterName)
+	require.NoError(t, err)
+	require.JSONEq(t, want, offlinetest.Str(t, policy, "policy"))
+	require.Equal(t, role.ID, offlinetest.Str(t, policy, "role"))
+}
+
+func TestNodeSecurityGroupRules(t *testing.T) {
+	t.Parallel()
+	rec, c := runCluster(t, nil)
+	sg := find(t, rec, tSG, "eks-nodes")
+	require.Equal(t, "vpc-123", offlinetest.Str(t, sg, "vpcId"))
+	require.False(t, offlinetest.Has(sg, "ingress"), "no inline rules")
+	clusterSG := offlinetest.Await(t, c.ClusterSecurityGroupID).Value.(string)
+	require.True(t, strings.HasPrefix(clusterSG, "sg-"), clusterSG)
+	require.Equal(t, sg.ID, offlinetest.Await(t, c.NodeSecurityGroupID).Value)
+
+	type rule struct {
+		from, proto string
+		lo, hi      float64
+	}
+	var got []rule
+	for _, r := range rec.ByType(tIngress) {
+		require.Equal(t, sg.ID, offlinetest.Str(t, r, "securityGroupId"))
+		require.False(t, offlinetest.Has(r, "cidrIpv4"), "ingress only from security groups")
+		require.NotEmpty(t, offlinetest.Str(t, r, "description"))
+		from := offlinetest.Str(t, r, "referencedSecurityGroupId")
+		switch from {
+		case clusterSG:
+			from = "cluster"
+		case sg.ID:
+			from = "self"
+		}
+		var lo, hi float64
+		if offlinetest.Has(r, "fromPort") {
+			lo, hi = offlinetest.Num(t, r, "fromPort"), offlinetest.Num(t, r, "toPort")
+		}
+		got = append(got, rule{from, offlinetest.Str(t, r, "ipProtocol"), lo, hi})
+	}
+	require.ElementsMatch(t, []rule{
+		{"cluster", "tcp", 443, 443},
+		{"cluster", "tcp", 10250, 10250},
+		{"cluster", "tcp", 1025, 65535},
+		{"self", "-1", 0, 0},
+	}, got)
+
+	egress := rec.ByType(tEgress)
+	require.Len(t, egress, 1)
+	require.Equal(t, "0.0.0.0/0", offlinetest.Str(t, egress[0], "cidrIpv4"))
+	require.Equal(t, "-1", offlinetest.Str(t, egress[0], "ipProtocol"))
+	require.NotEmpty(t, offlinetest.Str(t, egress[0], "description"))
+}
+
+func TestEveryChildIsParentedUnderTheComponent(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, nil)
+	comps := rec.ByType(cluster.TypeToken)
+	require.Len(t, comps, 1)
+	below := map[string]bool{}
+	for _, r := range rec.Descendants(comps[0].URN) {
+		below[r.URN] = true
+	}
+	for _, r := range rec.Resources() {
+		if r.URN == comps[0].URN {
+			continue
+		}
+		require.Truef(t, below[r.URN], "%s %s is not under the component (parent %s)", r.Type, r.Name, r.Parent)
+		require.Truef(t, strings.HasPrefix(r.Name, "eks-") || r.Name == "eks", "%s %s is not named after the component", r.Type, r.Name)
+	}
+}
+
+func TestClusterOutputs(t *testing.T) {
+	t.Parallel()
+	rec, c := runCluster(t, nil)
+	require.Equal(t, clusterName, c.Name)
+	require.Equal(t, "us-east-1", c.Region)
+	require.Equal(t, clusterName, offlinetest.Await(t, c.ClusterName).Value)
+	endpoint := offlinetest.Await(t, c.Endpoint).Value.(string)
+	require.True(t, strings.HasPrefix(endpoint, "https://") && strings.HasSuffix(endpoint, ".eks.amazonaws.com"), endpoint)
+	require.NotEmpty(t, offlinetest.Await(t, c.CertificateAuthority).Value)
+	require.Equal(t, outputStr(t, find(t, rec, tRole, "eks-nodes"), "arn"), offlinetest.Await(t, c.NodeRoleARN).Value)
+}
+
+func TestKubeconfigIsASecretWithExecAuth(t *testing.T) {
+	t.Parallel()
+	_, c := runCluster(t, nil)
+	out := offlinetest.Await(t, c.Kubeconfig)
+	require.True(t, out.Known)
+	require.True(t, out.Secret, "the kubeconfig export must be secret")
+	doc := out.Value.(string)
+	kc, ex := parseKubeconfig(t, doc)
+	require.Equal(t, offlinetest.Await(t, c.Endpoint).Value, kc.Clusters[0].Cluster.Server)
+	require.Equal(t, offlinetest.Await(t, c.CertificateAuthority).Value, kc.Clusters[0].Cluster.CAData)
+	require.Equal(t, "aws", ex.Command)
+	require.Equal(t, []string{"eks", "get-token", "--cluster-name", clusterName, "--region", "us-east-1", "--output", "json"}, ex.Args)
+}
+
+func TestKubeconfigWaitsForTheAdminAccessPolicies(t *testing.T) {
+	t.Parallel()
+	var assocURNs []string
+	rec := offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		c, err := cluster.NewCluster(ctx, "eks", validArgs())
+		if err != nil {
+			return err
+		}
+		// A resource built from the kubeconfig (as the Kubernetes provider
+		// is) depends on whatever the kubeconfig depends on.
+		_, err = kubernetes.NewProvider(ctx, "probe", &kubernetes.ProviderArgs{Kubeconfig: c.Kubeconfig})
+		return err
+	})
+	for _, a := range rec.ByType(tAccessAssoc) {
+		assocURNs = append(assocURNs, a.URN)
+	}
+	require.NotEmpty(t, assocURNs)
+	probe := rec.Find("pulumi:providers:kubernetes", "probe")
+	require.NotNil(t, probe)
+	for _, urn := range assocURNs {
+		require.Contains(t, probe.Dependencies, urn)
+	}
+}
+
+func TestBadInputRegistersNothing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(*cluster.ClusterArgs)
+		want   string
+	}{
+		{"min above max", func(a *cluster.ClusterArgs) { a.NodeGroups[0].MinSize, a.NodeGroups[0].MaxSize = 5, 3 }, "nodeGroups[0].maxSize: must be at least minSize (5), got 3"},
+		{"desired outside", func(a *cluster.ClusterArgs) { a.NodeGroups[0].DesiredSize = ptr(9) }, "nodeGroups[0].desiredSize: must be between minSize (2) and maxSize (6), got 9"},
+		{"no instance types", func(a *cluster.ClusterArgs) { a.NodeGroups[0].InstanceTypes = []string{} }, "nodeGroups[0].instanceTypes: at least one instance type"},
+		{"capacity type", func(a *cluster.ClusterArgs) { a.NodeGroups[0].CapacityType = "RESERVED" }, "nodeGroups[0].capacityType: must be one of"},
+		{"version", func(a *cluster.ClusterArgs) { a.Version = "1.3" }, "version: must be a Kubernetes minor version"},
+		{"public without CIDRs", func(a *cluster.ClusterArgs) { a.EndpointPublicAccess = true }, "publicAccessCidrs: the public endpoint"},
+		{"public to the world", func(a *cluster.ClusterArgs) {
+			a.EndpointPublicAccess = true
+			a.PublicAccessCIDRs = []string{"0.0.0.0/0"}
+		}, "publicAccessCidrs[0]: 0.0.0.0/0 opens the Kubernetes API"},
+		{"duplicate node groups", func(a *cluster.ClusterArgs) { a.NodeGroups = append(a.NodeGroups, a.NodeGroups[0]) }, "nodeGroups[1].name"},
+		{"addon without version", func(a *cluster.ClusterArgs) {
+			a.Addons.EBSCSIDriver = cluster.Addon{Enabled: ptr(true)}
+		}, "addons.aws-ebs-csi-driver.version: is required"},
+		{"no VPC", func(a *cluster.ClusterArgs) { a.VPCID = nil }, "VPCID: is required"},
+		{"no subnets", func(a *cluster.ClusterArgs) { a.SubnetIDs = nil }, "SubnetIDs: is required"},
+		{"no account", func(a *cluster.ClusterArgs) { a.Account.ID = "" }, "account:"},
+		{"admin in another partition", func(a *cluster.ClusterArgs) {
+			a.AdminRoleARNs = []string{"arn:aws-cn:iam::123456789012:role/admin"}
+		}, `adminRoleArns[0]: "arn:aws-cn:iam::123456789012:role/admin" is not in the account's partition "aws"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			args := validArgs()
+			args.NodeGroups = slices.Clone(args.NodeGroups)
+			tt.mutate(args)
+			rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
+				_, err := cluster.NewCluster(ctx, "eks", args)
+				return err
+			})
+			require.ErrorContains(t, err, tt.want)
+			require.ErrorContains(t, err, `cluster "eks"`)
+			require.Empty(t, rec.Resources(), "nothing may be registered for bad input")
+		})
+	}
+}
+
+func TestNilArgsIsAnError(t *testing.T) {
+	t.Parallel()
+	rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := cluster.NewCluster(ctx, "eks", nil)
+		return err
+	})
+	require.ErrorContains(t, err, "args are required")
+	require.Empty(t, rec.Resources())
+}
+
+func TestGoCallersGetDefaults(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
+		a.Config = cluster.Config{
+			AdminRoleARNs: []string{adminARN},
+			NodeGroups:    []cluster.NodeGroup{{Name: "small", InstanceTypes: []string{"t3.large"}, MinSize: 1, MaxSize: 2}},
+		}
+	})
+	require.Equal(t, "1.33", offlinetest.Str(t, find(t, rec, tCluster, "eks"), "version"))
+	require.Len(t, rec.ByType(tAddon), 5)
+	lt := find(t, rec, tLT, "eks-small")
+	require.Equal(t, 50.0, offlinetest.Num(t, lt, "blockDeviceMappings[0].ebs.volumeSize"))
+	require.Equal(t, 1.0, offlinetest.Num(t, lt, "metadataOptions.httpPutResponseHopLimit"))
+	require.Equal(t, []string{"scalingConfig.desiredSize"}, find(t, rec, tNodeGroup, "eks-small").IgnoreChanges)
+}

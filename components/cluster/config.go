@@ -1,0 +1,616 @@
+package cluster
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/acme/platform/internal/check"
+	"github.com/acme/platform/internal/parts"
+)
+
+// Support tiers of the control plane (upgradePolicy.supportType).
+const (
+	// SupportStandard upgrades the cluster automatically when its version
+	// leaves standard support: no extended-support charges.
+	SupportStandard = "STANDARD"
+	// SupportExtended keeps an old version running for up to 12 more months
+	// at a per-cluster-hour surcharge: a deliberate, paid choice.
+	SupportExtended = "EXTENDED"
+)
+
+// Capacity types of a node group.
+const (
+	OnDemand = "ON_DEMAND"
+	Spot     = "SPOT"
+)
+
+// AMI types a node group may use: Amazon Linux 2023 only (AL2 is not offered
+// from Kubernetes 1.33 on).
+var AMITypes = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "AL2023_x86_64_NEURON"}
+
+// TaintEffects are the effects EKS accepts for a node-group taint.
+var TaintEffects = []string{"NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"}
+
+// Expanders are the Cluster Autoscaler expanders that need no extra
+// configuration.
+var Expanders = []string{"least-waste", "random", "most-pods", "price"}
+
+// PlatformNamespace is the namespace for the platform's own jobs (database
+// role bootstrap and the like).
+const PlatformNamespace = "platform-system"
+
+// Config is the part of the cluster's arguments that decides which resources
+// exist and how they are sized. The stack reads it from the platform:cluster
+// config object; JSON names are the config keys. The in-cluster layer
+// (NewSystem) reads the same object.
+type Config struct {
+	// Version is the Kubernetes minor version of the control plane, "1.NN";
+	// default "1.33". Node groups follow it.
+	Version string `json:"version"`
+	// UpgradeSupportType is "STANDARD" or "EXTENDED"; default "STANDARD".
+	// EXTENDED costs money once the version leaves standard support.
+	UpgradeSupportType string `json:"upgradeSupportType"`
+	// EndpointPublicAccess opens the API server's public endpoint to
+	// PublicAccessCIDRs; default false (private endpoint only).
+	EndpointPublicAccess bool `json:"endpointPublicAccess"`
+	// PublicAccessCIDRs are the IPv4 blocks that may reach the public
+	// endpoint; required (non-empty, never 0.0.0.0/0) when
+	// EndpointPublicAccess is true, and only allowed then. Default none.
+	PublicAccessCIDRs []string `json:"publicAccessCidrs"`
+	// AdminRoleARNs are the IAM roles given cluster-admin through access
+	// entries; required, at least one. The role `pulumi up` runs as must be
+	// among them: the cluster grants its creator nothing implicitly, and the
+	// in-cluster layer is deployed with that role's token.
+	AdminRoleARNs []string `json:"adminRoleArns"`
+	// LogRetentionDays is how long control-plane logs are kept; default 90.
+	LogRetentionDays int `json:"logRetentionDays"`
+	// Addons pins the managed add-ons; see DefaultConfig for the versions.
+	Addons Addons `json:"addons"`
+	// NodeGroups are the managed node groups; default one "general" group.
+	// At least one is required (CoreDNS needs somewhere to run).
+	NodeGroups []NodeGroup `json:"nodeGroups"`
+	// Autoscaler configures the Cluster Autoscaler.
+	Autoscaler Autoscaler `json:"autoscaler"`
+	// MetricsServer configures metrics-server (needed by
+	// HorizontalPodAutoscalers).
+	MetricsServer MetricsServer `json:"metricsServer"`
+	// Namespaces are workload namespaces created besides platform-system,
+	// all enforcing the "restricted" Pod Security Standard; default none.
+	Namespaces []string `json:"namespaces"`
+	// DefaultStorageClass creates "gp3-encrypted", the default StorageClass:
+	// gp3 volumes encrypted with the cluster's volume key through the EBS CSI
+	// driver; default true. Needs the aws-ebs-csi-driver add-on.
+	DefaultStorageClass *bool `json:"defaultStorageClass,omitempty"`
+}
+
+// Addons are the five managed add-ons the platform installs. JSON names are
+// the EKS add-on names.
+type Addons struct {
+	VPCCNI           Addon `json:"vpc-cni"`
+	KubeProxy        Addon `json:"kube-proxy"`
+	PodIdentityAgent Addon `json:"eks-pod-identity-agent"`
+	CoreDNS          Addon `json:"coredns"`
+	EBSCSIDriver     Addon `json:"aws-ebs-csi-driver"`
+}
+
+// Addon pins one managed add-on.
+type Addon struct {
+	// Enabled installs the add-on; default true.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Version is the add-on version ("v1.19.5-eksbuild.1"); required while
+	// the add-on is enabled, so nothing floats to "latest".
+	Version string `json:"version"`
+	// Configuration is the add-on's configuration values (the JSON schema
+	// of `aws eks describe-addon-configuration`); default none.
+	Configuration map[string]any `json:"configuration,omitempty"`
+}
+
+// On reports whether the add-on is enabled.
+func (a Addon) On() bool { return isOn(a.Enabled) }
+
+// NodeGroup configures one managed node group.
+type NodeGroup struct {
+	// Name identifies the group; required, lower-case letters, digits and
+	// hyphens, at most 32 characters, unique.
+	Name string `json:"name"`
+	// InstanceTypes are the EC2 instance types; required, at least one.
+	InstanceTypes []string `json:"instanceTypes"`
+	// CapacityType is "ON_DEMAND" or "SPOT"; default "ON_DEMAND".
+	CapacityType string `json:"capacityType"`
+	// AMIType is one of AMITypes; default "AL2023_x86_64_STANDARD".
+	AMIType string `json:"amiType"`
+	// ReleaseVersion pins the EKS-optimized AMI release
+	// ("1.33.0-20250704"); default none (the latest at creation; later
+	// releases only through a change here).
+	ReleaseVersion string `json:"releaseVersion,omitempty"`
+	// MinSize and MaxSize bound the group; required, 0 <= minSize <= maxSize,
+	// maxSize >= 1.
+	MinSize int `json:"minSize"`
+	MaxSize int `json:"maxSize"`
+	// DesiredSize is the initial size; default minSize. While the
+	// autoscaler is enabled it only applies at creation.
+	DesiredSize *int `json:"desiredSize,omitempty"`
+	// DiskSizeGiB is the encrypted gp3 root volume's size; default 50.
+	DiskSizeGiB int `json:"diskSizeGiB"`
+	// Labels are Kubernetes node labels; default none.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Taints are Kubernetes node taints; default none.
+	Taints []Taint `json:"taints,omitempty"`
+	// MaxUnavailable is how many nodes a rolling update may take down at
+	// once; default 1.
+	MaxUnavailable int `json:"maxUnavailable"`
+	// MetadataHopLimit is the IMDSv2 PUT response hop limit; default 1, so
+	// pods (one hop further) cannot reach the node's credentials. 2 only
+	// for workloads that need IMDS and cannot use IRSA or Pod Identity.
+	MetadataHopLimit int `json:"metadataHopLimit"`
+	// AutoRepair lets EKS replace nodes that report unhealthy; default true.
+	AutoRepair *bool `json:"autoRepair,omitempty"`
+}
+
+// Taint is a Kubernetes taint on every node of a group.
+type Taint struct {
+	Key    string `json:"key"`   // required
+	Value  string `json:"value"` // default none
+	Effect string `json:"effect"`
+}
+
+// Autoscaler configures the Cluster Autoscaler.
+type Autoscaler struct {
+	// Enabled installs the autoscaler (Helm chart and IRSA role) and makes
+	// node groups ignore desiredSize after creation; default true.
+	Enabled *bool `json:"enabled,omitempty"`
+	// ChartVersion pins the kubernetes/autoscaler chart; default "9.50.1".
+	ChartVersion string `json:"chartVersion"`
+	// ImageTag pins the autoscaler image; its minor version must match the
+	// cluster's. Default "v1.33.0".
+	ImageTag string `json:"imageTag"`
+	// Expander chooses which node group grows; one of Expanders; default
+	// "least-waste".
+	Expander string `json:"expander"`
+}
+
+// On reports whether the autoscaler is enabled.
+func (a Autoscaler) On() bool { return isOn(a.Enabled) }
+
+// MetricsServer configures metrics-server.
+type MetricsServer struct {
+	// Enabled installs metrics-server; default true.
+	Enabled *bool `json:"enabled,omitempty"`
+	// ChartVersion pins the kubernetes-sigs/metrics-server chart; default
+	// "3.12.2".
+	ChartVersion string `json:"chartVersion"`
+	// Replicas is how many metrics-server pods run; default 2, so the
+	// metrics API survives a node drain.
+	Replicas int `json:"replicas"`
+}
+
+// On reports whether metrics-server is enabled.
+func (m MetricsServer) On() bool { return isOn(m.Enabled) }
+
+// StorageClassOn reports whether the default StorageClass is created.
+func (c Config) StorageClassOn() bool { return isOn(c.DefaultStorageClass) }
+
+func isOn(b *bool) bool { return b == nil || *b }
+
+// DefaultConfig returns the defaults every field falls back to. Add-on,
+// chart and image versions are pinned to releases for Kubernetes 1.33;
+// AdminRoleARNs has no default, so the defaults alone do not validate.
+func DefaultConfig() Config {
+	return Config{
+		Version:            "1.33",
+		UpgradeSupportType: SupportStandard,
+		PublicAccessCIDRs:  []string{},
+		AdminRoleARNs:      []string{},
+		LogRetentionDays:   90,
+		Addons:             DefaultAddons(),
+		NodeGroups: []NodeGroup{func() NodeGroup {
+			g := DefaultNodeGroup()
+			g.Name = "general"
+			g.InstanceTypes = []string{"m6i.large"}
+			g.MinSize, g.MaxSize = 2, 6
+			return g
+		}()},
+		Autoscaler:    Autoscaler{ChartVersion: "9.50.1", ImageTag: "v1.33.0", Expander: "least-waste"},
+		MetricsServer: MetricsServer{ChartVersion: "3.12.2", Replicas: 2},
+		Namespaces:    []string{},
+	}
+}
+
+// DefaultAddons returns add-on versions published for Kubernetes 1.33.
+func DefaultAddons() Addons {
+	return Addons{
+		VPCCNI:           Addon{Version: "v1.19.5-eksbuild.1"},
+		KubeProxy:        Addon{Version: "v1.33.0-eksbuild.2"},
+		PodIdentityAgent: Addon{Version: "v1.3.8-eksbuild.2"},
+		CoreDNS:          Addon{Version: "v1.12.1-eksbuild.2"},
+		EBSCSIDriver:     Addon{Version: "v1.48.0-eksbuild.1"},
+	}
+}
+
+// DefaultNodeGroup returns the defaults of a node-group entry; Name,
+// InstanceTypes and the sizes have none.
+func DefaultNodeGroup() NodeGroup {
+	return NodeGroup{
+		CapacityType:     OnDemand,
+		AMIType:          AMITypes[0],
+		DiskSizeGiB:      50,
+		MaxUnavailable:   1,
+		MetadataHopLimit: 1,
+	}
+}
+
+// UnmarshalJSON decodes a node-group entry over DefaultNodeGroup, strictly:
+// a mistyped key is an error, not a default silently kept.
+func (g *NodeGroup) UnmarshalJSON(data []byte) error {
+	type plain NodeGroup
+	v := plain(DefaultNodeGroup())
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	*g = NodeGroup(v)
+	return nil
+}
+
+// UnmarshalJSON decodes a taint strictly.
+func (t *Taint) UnmarshalJSON(data []byte) error {
+	type plain Taint
+	var v plain
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	*t = Taint(v)
+	return nil
+}
+
+// withDefaults fills zero-valued fields, for callers that build Config in Go.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Version == "" {
+		c.Version = d.Version
+	}
+	if c.UpgradeSupportType == "" {
+		c.UpgradeSupportType = d.UpgradeSupportType
+	}
+	if c.LogRetentionDays == 0 {
+		c.LogRetentionDays = d.LogRetentionDays
+	}
+	c.Addons = c.Addons.withDefaults()
+	if c.NodeGroups == nil {
+		c.NodeGroups = d.NodeGroups
+	}
+	groups := make([]NodeGroup, len(c.NodeGroups))
+	for i, g := range c.NodeGroups {
+		groups[i] = g.withDefaults()
+	}
+	c.NodeGroups = groups
+	if c.Autoscaler.ChartVersion == "" {
+		c.Autoscaler.ChartVersion = d.Autoscaler.ChartVersion
+	}
+	if c.Autoscaler.ImageTag == "" {
+		c.Autoscaler.ImageTag = d.Autoscaler.ImageTag
+	}
+	if c.Autoscaler.Expander == "" {
+		c.Autoscaler.Expander = d.Autoscaler.Expander
+	}
+	if c.MetricsServer.ChartVersion == "" {
+		c.MetricsServer.ChartVersion = d.MetricsServer.ChartVersion
+	}
+	if c.MetricsServer.Replicas == 0 {
+		c.MetricsServer.Replicas = d.MetricsServer.Replicas
+	}
+	return c
+}
+
+// withDefaults replaces each add-on left entirely unset with its default.
+func (a Addons) withDefaults() Addons {
+	d := DefaultAddons()
+	fill := func(a *Addon, d Addon) {
+		if a.Enabled == nil && a.Version == "" && a.Configuration == nil {
+			*a = d
+		}
+	}
+	fill(&a.VPCCNI, d.VPCCNI)
+	fill(&a.KubeProxy, d.KubeProxy)
+	fill(&a.PodIdentityAgent, d.PodIdentityAgent)
+	fill(&a.CoreDNS, d.CoreDNS)
+	fill(&a.EBSCSIDriver, d.EBSCSIDriver)
+	return a
+}
+
+func (g NodeGroup) withDefaults() NodeGroup {
+	d := DefaultNodeGroup()
+	if g.CapacityType == "" {
+		g.CapacityType = d.CapacityType
+	}
+	if g.AMIType == "" {
+		g.AMIType = d.AMIType
+	}
+	if g.DiskSizeGiB == 0 {
+		g.DiskSizeGiB = d.DiskSizeGiB
+	}
+	if g.MaxUnavailable == 0 {
+		g.MaxUnavailable = d.MaxUnavailable
+	}
+	if g.MetadataHopLimit == 0 {
+		g.MetadataHopLimit = d.MetadataHopLimit
+	}
+	return g
+}
+
+// Desired returns the group's initial size: DesiredSize, or MinSize.
+func (g NodeGroup) Desired() int {
+	if g.DesiredSize != nil {
+		return *g.DesiredSize
+	}
+	return g.MinSize
+}
+
+var (
+	versionRE        = regexp.MustCompile(`^1\.(\d{2})$`)
+	addonVersionRE   = regexp.MustCompile(`^v(\d+)\.(\d+)\.\d+-eksbuild\.\d+$`)
+	chartVersionRE   = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+	imageTagRE       = regexp.MustCompile(`^v1\.(\d+)\.\d+$`)
+	releaseVersionRE = regexp.MustCompile(`^1\.(\d+)\.\d+-\d{8}$`)
+	groupNameRE      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$`)
+	instanceTypeRE   = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	roleARNRE        = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/([\w+=,.@/-]{1,512})$`)
+	dnsLabelRE       = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	labelNameRE      = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$`)
+	labelPrefixRE    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+)
+
+// reservedNamespaces exist in every cluster or are created by this package.
+var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", PlatformNamespace}
+
+// Validate reports every problem with c, each naming its field.
+func (c Config) Validate() error {
+	var p check.Problems
+	minor, versionOK := kubeMinor(c.Version)
+	if !versionOK {
+		p.Addf("version", "must be a Kubernetes minor version of the form \"1.NN\" such as \"1.33\", got %q", c.Version)
+	}
+	p.OneOf("upgradeSupportType", c.UpgradeSupportType, SupportStandard, SupportExtended)
+	c.validateEndpoint(&p)
+	c.validateAdmins(&p)
+	if !parts.ValidRetention(c.LogRetentionDays) {
+		p.Addf("logRetentionDays", "must be one of the retention periods CloudWatch Logs accepts (%v), got %d", parts.LogRetentionDays, c.LogRetentionDays)
+	}
+	c.validateAddons(&p, minor, versionOK)
+
+	if len(c.NodeGroups) == 0 {
+		p.Addf("nodeGroups", "at least one node group is required (CoreDNS and the platform's controllers need nodes)")
+	}
+	seen := map[string]int{}
+	for i, g := range c.NodeGroups {
+		path := fmt.Sprintf("nodeGroups[%d]", i)
+		p.Merge(path, g.validate(minor, versionOK))
+		if j, dup := seen[g.Name]; dup && g.Name != "" {
+			p.Addf(path+".name", "%q is already the name of nodeGroups[%d]; node group names must be unique", g.Name, j)
+		} else {
+			seen[g.Name] = i
+		}
+	}
+
+	if c.Autoscaler.On() {
+		if !chartVersionRE.MatchString(c.Autoscaler.ChartVersion) {
+			p.Addf("autoscaler.chartVersion", "must pin a chart version such as \"9.50.1\", got %q", c.Autoscaler.ChartVersion)
+		}
+		if m := imageTagRE.FindStringSubmatch(c.Autoscaler.ImageTag); m == nil {
+			p.Addf("autoscaler.imageTag", "must be a Cluster Autoscaler release tag such as \"v1.33.0\", got %q", c.Autoscaler.ImageTag)
+		} else if versionOK && m[1] != strconv.Itoa(minor) {
+			p.Addf("autoscaler.imageTag", "%s is for Kubernetes 1.%s but the cluster runs %s; the autoscaler's minor version must match the control plane's", c.Autoscaler.ImageTag, m[1], c.Version)
+		}
+		p.OneOf("autoscaler.expander", c.Autoscaler.Expander, Expanders...)
+	}
+	if c.MetricsServer.On() {
+		if !chartVersionRE.MatchString(c.MetricsServer.ChartVersion) {
+			p.Addf("metricsServer.chartVersion", "must pin a chart version such as \"3.12.2\", got %q", c.MetricsServer.ChartVersion)
+		}
+		p.Between("metricsServer.replicas", c.MetricsServer.Replicas, 1, 5)
+	}
+
+	nsSeen := map[string]bool{}
+	for i, ns := range c.Namespaces {
+		path := fmt.Sprintf("namespaces[%d]", i)
+		switch {
+		case !dnsLabelRE.MatchString(ns):
+			p.Addf(path, "must be a namespace name (lower-case letters, digits and hyphens, at most 63 characters), got %q", ns)
+		case slices.Contains(reservedNamespaces, ns):
+			p.Addf(path, "%q exists already or is created by the platform; choose another name", ns)
+		case nsSeen[ns]:
+			p.Addf(path, "%q is listed twice", ns)
+		}
+		nsSeen[ns] = true
+	}
+	if c.StorageClassOn() && !c.Addons.EBSCSIDriver.On() {
+		p.Addf("defaultStorageClass", "needs the aws-ebs-csi-driver add-on; enable addons.aws-ebs-csi-driver or set defaultStorageClass to false")
+	}
+	return p.Err()
+}
+
+func (c Config) validateEndpoint(p *check.Problems) {
+	if !c.EndpointPublicAccess {
+		if len(c.PublicAccessCIDRs) > 0 {
+			p.Addf("publicAccessCidrs", "only applies with endpointPublicAccess: true; remove it, or turn the public endpoint on deliberately")
+		}
+		return
+	}
+	if len(c.PublicAccessCIDRs) == 0 {
+		p.Addf("publicAccessCidrs", "the public endpoint (endpointPublicAccess: true) needs at least one CIDR: list the addresses of your CI runners and operators")
+	}
+	for i, cidr := range c.PublicAccessCIDRs {
+		path := fmt.Sprintf("publicAccessCidrs[%d]", i)
+		pfx, err := netip.ParsePrefix(cidr)
+		switch {
+		case err != nil || !pfx.Addr().Is4():
+			p.Addf(path, "must be an IPv4 CIDR block such as \"203.0.113.0/24\", got %q", cidr)
+		case pfx.Bits() == 0:
+			p.Addf(path, "%s opens the Kubernetes API to the whole internet; list your CI runners' and operators' CIDRs instead", cidr)
+		case pfx.Masked() != pfx:
+			p.Addf(path, "must not have host bits set, got %q (did you mean %q?)", cidr, pfx.Masked().String())
+		}
+	}
+}
+
+func (c Config) validateAdmins(p *check.Problems) {
+	if len(c.AdminRoleARNs) == 0 {
+		p.Addf("adminRoleArns", "at least one IAM role ARN is required: the role `pulumi up` runs as, and your operators' role (the cluster grants its creator nothing)")
+	}
+	seen := map[string]string{}
+	for i, arn := range c.AdminRoleARNs {
+		path := fmt.Sprintf("adminRoleArns[%d]", i)
+		if !roleARNRE.MatchString(arn) {
+			p.Addf(path, "must be an IAM role ARN such as \"arn:aws:iam::123456789012:role/platform-admin\", got %q", arn)
+			continue
+		}
+		// Resources are named after account and role name, so two paths to
+		// the same role name would collide.
+		key := accessEntryKey(arn)
+		if prev, dup := seen[key]; dup {
+			p.Addf(path, "%q names the same role as %q; list each role once", arn, prev)
+		}
+		seen[key] = arn
+	}
+}
+
+func (c Config) validateAddons(p *check.Problems, minor int, versionOK bool) {
+	for _, a := range c.Addons.list() {
+		if !a.cfg.On() {
+			continue
+		}
+		path := "addons." + a.name
+		m := addonVersionRE.FindStringSubmatch(a.cfg.Version)
+		switch {
+		case a.cfg.Version == "":
+			p.Addf(path+".version", "is required while the add-on is enabled; pin one of `aws eks describe-addon-versions --addon-name %s --kubernetes-version %s`", a.name, c.Version)
+		case m == nil:
+			p.Addf(path+".version", "must be an EKS add-on version such as \"v1.19.5-eksbuild.1\", got %q", a.cfg.Version)
+		case a.name == "kube-proxy" && versionOK && (m[1] != "1" || m[2] != strconv.Itoa(minor)):
+			p.Addf(path+".version", "%s is not a kube-proxy build for Kubernetes %s; kube-proxy must match the control plane's minor version", a.cfg.Version, c.Version)
+		}
+		if a.cfg.Configuration != nil {
+			if _, err := json.Marshal(a.cfg.Configuration); err != nil {
+				p.Addf(path+".configuration", "cannot be rendered as JSON: %v", err)
+			}
+		}
+	}
+}
+
+func (g NodeGroup) validate(minor int, versionOK bool) error {
+	var p check.Problems
+	if !groupNameRE.MatchString(g.Name) {
+		p.Addf("name", "must be 1 to 32 lower-case letters, digits and hyphens, starting and ending with a letter or digit, got %q", g.Name)
+	}
+	if len(g.InstanceTypes) == 0 {
+		p.Addf("instanceTypes", "at least one instance type is required, such as [\"m6i.large\"]")
+	}
+	seen := map[string]bool{}
+	for i, it := range g.InstanceTypes {
+		path := fmt.Sprintf("instanceTypes[%d]", i)
+		if !instanceTypeRE.MatchString(it) {
+			p.Addf(path, "must be an EC2 instance type such as \"m6i.large\", got %q", it)
+		} else if seen[it] {
+			p.Addf(path, "%q is listed twice", it)
+		}
+		seen[it] = true
+	}
+	p.OneOf("capacityType", g.CapacityType, OnDemand, Spot)
+	p.OneOf("amiType", g.AMIType, AMITypes...)
+	if g.ReleaseVersion != "" {
+		m := releaseVersionRE.FindStringSubmatch(g.ReleaseVersion)
+		switch {
+		case m == nil:
+			p.Addf("releaseVersion", "must be an EKS-optimized AMI release such as \"1.33.0-20250704\", got %q", g.ReleaseVersion)
+		case versionOK && m[1] != strconv.Itoa(minor):
+			p.Addf("releaseVersion", "%s is an AMI release for Kubernetes 1.%s but the cluster runs 1.%d", g.ReleaseVersion, m[1], minor)
+		}
+	}
+	if g.MinSize < 0 {
+		p.Addf("minSize", "must be at least 0, got %d", g.MinSize)
+	}
+	switch {
+	case g.MaxSize < 1:
+		p.Addf("maxSize", "must be at least 1, got %d", g.MaxSize)
+	case g.MaxSize < g.MinSize:
+		p.Addf("maxSize", "must be at least minSize (%d), got %d", g.MinSize, g.MaxSize)
+	}
+	if g.DesiredSize != nil && (*g.DesiredSize < g.MinSize || *g.DesiredSize > g.MaxSize) {
+		p.Addf("desiredSize", "must be between minSize (%d) and maxSize (%d), got %d", g.MinSize, g.MaxSize, *g.DesiredSize)
+	}
+	// The AL2023 AMIs' root snapshot is 20 GiB; 16 TiB is the gp3 maximum.
+	p.Between("diskSizeGiB", g.DiskSizeGiB, 20, 16384)
+	p.Between("maxUnavailable", g.MaxUnavailable, 1, 100)
+	if g.MetadataHopLimit != 1 && g.MetadataHopLimit != 2 {
+		p.Addf("metadataHopLimit", "must be 1 (pods cannot reach the node's instance metadata) or 2 (they can), got %d", g.MetadataHopLimit)
+	}
+	for k, v := range g.Labels {
+		if !validLabelKey(k) {
+			p.Addf(fmt.Sprintf("labels[%q]", k), "is not a valid Kubernetes label key")
+		}
+		if v != "" && !labelNameRE.MatchString(v) {
+			p.Addf(fmt.Sprintf("labels[%q]", k), "value %q is not a valid Kubernetes label value (at most 63 letters, digits, '-', '_' or '.')", v)
+		}
+	}
+	if len(g.Taints) > 50 {
+		p.Addf("taints", "EKS allows at most 50 taints per node group, got %d", len(g.Taints))
+	}
+	for i, t := range g.Taints {
+		path := fmt.Sprintf("taints[%d]", i)
+		if !validLabelKey(t.Key) {
+			p.Addf(path+".key", "must be a valid Kubernetes taint key, got %q", t.Key)
+		}
+		if t.Value != "" && !labelNameRE.MatchString(t.Value) {
+			p.Addf(path+".value", "must be at most 63 letters, digits, '-', '_' or '.', got %q", t.Value)
+		}
+		p.OneOf(path+".effect", t.Effect, TaintEffects...)
+	}
+	return p.Err()
+}
+
+// validLabelKey checks "[prefix/]name" as Kubernetes does.
+func validLabelKey(k string) bool {
+	prefix, name, found := strings.Cut(k, "/")
+	if !found {
+		name, prefix = prefix, ""
+	}
+	if found && (prefix == "" || len(prefix) > 253 || !labelPrefixRE.MatchString(prefix)) {
+		return false
+	}
+	return labelNameRE.MatchString(name)
+}
+
+// kubeMinor returns NN of "1.NN".
+func kubeMinor(version string) (int, bool) {
+	m := versionRE.FindStringSubmatch(version)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n, err == nil
+}
+
+type namedAddon struct {
+	name string
+	cfg  Addon
+}
+
+// list returns the add-ons with their EKS names, in installation order.
+func (a Addons) list() []namedAddon {
+	return []namedAddon{
+		{"vpc-cni", a.VPCCNI},
+		{"kube-proxy", a.KubeProxy},
+		{"eks-pod-identity-agent", a.PodIdentityAgent},
+		{"coredns", a.CoreDNS},
+		{"aws-ebs-csi-driver", a.EBSCSIDriver},
+	}
+}

@@ -1,0 +1,237 @@
+package cluster_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/acme/platform/components/cluster"
+	"github.com/acme/platform/internal/check"
+)
+
+const adminARN = "arn:aws:iam::123456789012:role/platform-deployer"
+
+func validConfig() cluster.Config {
+	c := cluster.DefaultConfig()
+	c.AdminRoleARNs = []string{adminARN}
+	return c
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestDefaultConfigNeedsOnlyAdminRoles(t *testing.T) {
+	t.Parallel()
+	err := cluster.DefaultConfig().Validate()
+	require.Error(t, err)
+	errs := check.Flatten(err)
+	require.Len(t, errs, 1, "%v", err)
+	require.Contains(t, errs[0].Error(), "adminRoleArns: at least one IAM role ARN is required")
+
+	require.NoError(t, validConfig().Validate())
+}
+
+func TestDefaultConfigValues(t *testing.T) {
+	t.Parallel()
+	c := cluster.DefaultConfig()
+	require.Equal(t, "1.33", c.Version)
+	require.Equal(t, cluster.SupportStandard, c.UpgradeSupportType)
+	require.False(t, c.EndpointPublicAccess)
+	require.Equal(t, 90, c.LogRetentionDays)
+	require.True(t, c.Autoscaler.On())
+	require.True(t, c.MetricsServer.On())
+	require.True(t, c.StorageClassOn())
+	for _, a := range []cluster.Addon{c.Addons.VPCCNI, c.Addons.KubeProxy, c.Addons.PodIdentityAgent, c.Addons.CoreDNS, c.Addons.EBSCSIDriver} {
+		require.True(t, a.On())
+		require.NotEmpty(t, a.Version)
+	}
+	require.Len(t, c.NodeGroups, 1)
+	g := c.NodeGroups[0]
+	require.Equal(t, cluster.OnDemand, g.CapacityType)
+	require.Equal(t, "AL2023_x86_64_STANDARD", g.AMIType)
+	require.Equal(t, 50, g.DiskSizeGiB)
+	require.Equal(t, 1, g.MaxUnavailable)
+	require.Equal(t, 1, g.MetadataHopLimit)
+	require.Equal(t, g.MinSize, g.Desired())
+}
+
+func TestValidateReportsEachProblemWithItsField(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(*cluster.Config)
+		path   string
+		want   string
+	}{
+		{"version with patch", func(c *cluster.Config) { c.Version = "1.33.1" }, "version", `of the form "1.NN"`},
+		{"version with v", func(c *cluster.Config) { c.Version = "v1.33" }, "version", `of the form "1.NN"`},
+		{"support type", func(c *cluster.Config) { c.UpgradeSupportType = "extended" }, "upgradeSupportType", `"STANDARD", "EXTENDED"`},
+		{"public endpoint without CIDRs", func(c *cluster.Config) { c.EndpointPublicAccess = true }, "publicAccessCidrs", "needs at least one CIDR"},
+		{"public endpoint open to the world", func(c *cluster.Config) {
+			c.EndpointPublicAccess = true
+			c.PublicAccessCIDRs = []string{"203.0.113.0/24", "0.0.0.0/0"}
+		}, "publicAccessCidrs[1]", "whole internet"},
+		{"bad CIDR", func(c *cluster.Config) {
+			c.EndpointPublicAccess = true
+			c.PublicAccessCIDRs = []string{"203.0.113.7"}
+		}, "publicAccessCidrs[0]", "IPv4 CIDR"},
+		{"CIDRs without public endpoint", func(c *cluster.Config) { c.PublicAccessCIDRs = []string{"203.0.113.0/24"} }, "publicAccessCidrs", "only applies with endpointPublicAccess: true"},
+		{"no admins", func(c *cluster.Config) { c.AdminRoleARNs = nil }, "adminRoleArns", "at least one"},
+		{"admin is a user", func(c *cluster.Config) { c.AdminRoleARNs = []string{"arn:aws:iam::123456789012:user/alice"} }, "adminRoleArns[0]", "IAM role ARN"},
+		{"admin listed twice", func(c *cluster.Config) { c.AdminRoleARNs = []string{adminARN, adminARN} }, "adminRoleArns[1]", "same role"},
+		{"retention", func(c *cluster.Config) { c.LogRetentionDays = 45 }, "logRetentionDays", "retention periods"},
+		{"addon version missing", func(c *cluster.Config) { c.Addons.CoreDNS.Version = "" }, "addons.coredns.version", "is required while the add-on is enabled"},
+		{"addon version malformed", func(c *cluster.Config) { c.Addons.VPCCNI.Version = "1.19.5" }, "addons.vpc-cni.version", "EKS add-on version"},
+		{"kube-proxy for another minor", func(c *cluster.Config) { c.Addons.KubeProxy.Version = "v1.32.0-eksbuild.1" }, "addons.kube-proxy.version", "must match the control plane"},
+		{"no node groups", func(c *cluster.Config) { c.NodeGroups = nil }, "nodeGroups", "at least one node group"},
+		{"min above max", func(c *cluster.Config) { c.NodeGroups[0].MinSize, c.NodeGroups[0].MaxSize = 3, 2 }, "nodeGroups[0].maxSize", "must be at least minSize (3), got 2"},
+		{"desired above max", func(c *cluster.Config) { c.NodeGroups[0].DesiredSize = ptr(7) }, "nodeGroups[0].desiredSize", "between minSize (2) and maxSize (6), got 7"},
+		{"desired below min", func(c *cluster.Config) { c.NodeGroups[0].DesiredSize = ptr(1) }, "nodeGroups[0].desiredSize", "got 1"},
+		{"max zero", func(c *cluster.Config) { c.NodeGroups[0].MinSize, c.NodeGroups[0].MaxSize = 0, 0 }, "nodeGroups[0].maxSize", "at least 1"},
+		{"negative min", func(c *cluster.Config) { c.NodeGroups[0].MinSize = -1 }, "nodeGroups[0].minSize", "at least 0"},
+		{"no instance types", func(c *cluster.Config) { c.NodeGroups[0].InstanceTypes = nil }, "nodeGroups[0].instanceTypes", "at least one instance type"},
+		{"bad instance type", func(c *cluster.Config) { c.NodeGroups[0].InstanceTypes = []string{"large"} }, "nodeGroups[0].instanceTypes[0]", "EC2 instance type"},
+		{"capacity type", func(c *cluster.Config) { c.NodeGroups[0].CapacityType = "spot" }, "nodeGroups[0].capacityType", `"ON_DEMAND", "SPOT"`},
+		{"AL2 AMI", func(c *cluster.Config) { c.NodeGroups[0].AMIType = "AL2_x86_64" }, "nodeGroups[0].amiType", "AL2023_x86_64_STANDARD"},
+		{"release of another minor", func(c *cluster.Config) { c.NodeGroups[0].ReleaseVersion = "1.32.3-20250501" }, "nodeGroups[0].releaseVersion", "Kubernetes 1.32"},
+		{"disk too small", func(c *cluster.Config) { c.NodeGroups[0].DiskSizeGiB = 8 }, "nodeGroups[0].diskSizeGiB", "between 20 and 16384"},
+		{"max unavailable", func(c *cluster.Config) { c.NodeGroups[0].MaxUnavailable = 0 }, "nodeGroups[0].maxUnavailable", "between 1 and 100"},
+		{"hop limit", func(c *cluster.Config) { c.NodeGroups[0].MetadataHopLimit = 3 }, "nodeGroups[0].metadataHopLimit", "must be 1"},
+		{"bad group name", func(c *cluster.Config) { c.NodeGroups[0].Name = "General_Pool" }, "nodeGroups[0].name", "lower-case"},
+		{"duplicate group names", func(c *cluster.Config) {
+			g := c.NodeGroups[0]
+			c.NodeGroups = append(c.NodeGroups, g)
+		}, "nodeGroups[1].name", `"general" is already the name of nodeGroups[0]`},
+		{"taint effect", func(c *cluster.Config) {
+			c.NodeGroups[0].Taints = []cluster.Taint{{Key: "dedicated", Value: "batch", Effect: "NoSchedule"}}
+		}, "nodeGroups[0].taints[0].effect", `"NO_SCHEDULE"`},
+		{"taint key", func(c *cluster.Config) {
+			c.NodeGroups[0].Taints = []cluster.Taint{{Key: "", Effect: "NO_SCHEDULE"}}
+		}, "nodeGroups[0].taints[0].key", "taint key"},
+		{"label key", func(c *cluster.Config) { c.NodeGroups[0].Labels = map[string]string{"bad key": "x"} }, `nodeGroups[0].labels["bad key"]`, "label key"},
+		{"autoscaler chart unpinned", func(c *cluster.Config) { c.Autoscaler.ChartVersion = "latest" }, "autoscaler.chartVersion", "must pin"},
+		{"autoscaler image for another minor", func(c *cluster.Config) { c.Autoscaler.ImageTag = "v1.32.1" }, "autoscaler.imageTag", "must match the control plane"},
+		{"autoscaler expander", func(c *cluster.Config) { c.Autoscaler.Expander = "priority" }, "autoscaler.expander", `"least-waste"`},
+		{"metrics-server chart", func(c *cluster.Config) { c.MetricsServer.ChartVersion = "" }, "metricsServer.chartVersion", "must pin"},
+		{"metrics-server replicas", func(c *cluster.Config) { c.MetricsServer.Replicas = 0 }, "metricsServer.replicas", "between 1 and 5"},
+		{"reserved namespace", func(c *cluster.Config) { c.Namespaces = []string{"kube-system"} }, "namespaces[0]", "exists already"},
+		{"bad namespace", func(c *cluster.Config) { c.Namespaces = []string{"Apps"} }, "namespaces[0]", "namespace name"},
+		{"duplicate namespace", func(c *cluster.Config) { c.Namespaces = []string{"apps", "apps"} }, "namespaces[1]", "listed twice"},
+		{"storage class without EBS CSI", func(c *cluster.Config) { c.Addons.EBSCSIDriver.Enabled = ptr(false) }, "defaultStorageClass", "aws-ebs-csi-driver"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := validConfig()
+			c.NodeGroups = append([]cluster.NodeGroup(nil), c.NodeGroups...)
+			tt.mutate(&c)
+			err := c.Validate()
+			require.Error(t, err)
+			requireFieldError(t, err, tt.path, tt.want)
+		})
+	}
+}
+
+// requireFieldError asserts that err holds a problem at exactly path whose
+// message contains want.
+func requireFieldError(t *testing.T, err error, path, want string) {
+	t.Helper()
+	var got []string
+	for _, e := range check.Flatten(err) {
+		got = append(got, e.Error())
+		if strings.HasPrefix(e.Error(), path+": ") && strings.Contains(e.Error(), want) {
+			return
+		}
+	}
+	t.Fatalf("no problem at %q containing %q; got:\n%s", path, want, strings.Join(got, "\n"))
+}
+
+func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
+	c := validConfig()
+	c.Version = "133"
+	c.NodeGroups = []cluster.NodeGroup{{Name: "a", MinSize: 2, MaxSize: 1, CapacityType: "X", AMIType: "AL2023_x86_64_STANDARD", DiskSizeGiB: 50, MaxUnavailable: 1, MetadataHopLimit: 1}}
+	errs := check.Flatten(c.Validate())
+	require.GreaterOrEqual(t, len(errs), 4, "%v", errs)
+}
+
+func TestDisabledAddonNeedsNoVersion(t *testing.T) {
+	t.Parallel()
+	c := validConfig()
+	c.Addons.CoreDNS = cluster.Addon{Enabled: ptr(false)}
+	require.NoError(t, c.Validate())
+}
+
+func TestPublicEndpointWithRestrictedCIDRsIsValid(t *testing.T) {
+	t.Parallel()
+	c := validConfig()
+	c.EndpointPublicAccess = true
+	c.PublicAccessCIDRs = []string{"203.0.113.0/24"}
+	require.NoError(t, c.Validate())
+}
+
+// decodeStrict decodes the way the stack does: over the defaults, unknown
+// keys rejected.
+func decodeStrict(t *testing.T, doc string) (cluster.Config, error) {
+	t.Helper()
+	c := cluster.DefaultConfig()
+	dec := json.NewDecoder(bytes.NewReader([]byte(doc)))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&c)
+	return c, err
+}
+
+func TestDecodeFillsElementDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := decodeStrict(t, `{
+		"adminRoleArns": ["`+adminARN+`"],
+		"addons": {"coredns": {"version": "v1.12.2-eksbuild.4"}},
+		"autoscaler": {"enabled": false},
+		"nodeGroups": [
+			{"name": "system", "instanceTypes": ["m6i.large"], "minSize": 2, "maxSize": 3},
+			{"name": "spot", "instanceTypes": ["m6i.large", "m5.large"], "capacityType": "SPOT", "minSize": 0, "maxSize": 10, "desiredSize": 1, "diskSizeGiB": 100,
+			 "taints": [{"key": "spot", "value": "true", "effect": "NO_SCHEDULE"}]}
+		]
+	}`)
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	require.Len(t, c.NodeGroups, 2)
+	require.Equal(t, 50, c.NodeGroups[0].DiskSizeGiB)
+	require.Equal(t, cluster.OnDemand, c.NodeGroups[0].CapacityType)
+	require.Equal(t, 1, c.NodeGroups[0].MetadataHopLimit)
+	require.Equal(t, 2, c.NodeGroups[0].Desired())
+	require.Equal(t, 100, c.NodeGroups[1].DiskSizeGiB)
+	require.Equal(t, 1, c.NodeGroups[1].Desired())
+	require.Equal(t, 1, c.NodeGroups[1].MaxUnavailable)
+	// Add-ons not mentioned keep their pinned defaults.
+	require.Equal(t, "v1.12.2-eksbuild.4", c.Addons.CoreDNS.Version)
+	require.Equal(t, cluster.DefaultAddons().VPCCNI.Version, c.Addons.VPCCNI.Version)
+	require.False(t, c.Autoscaler.On())
+	require.Equal(t, "9.50.1", c.Autoscaler.ChartVersion)
+}
+
+func TestDecodeRejectsUnknownKeys(t *testing.T) {
+	t.Parallel()
+	for name, doc := range map[string]string{
+		"node group":  `{"nodeGroups": [{"name": "a", "instanceType": "m6i.large"}]}`,
+		"taint":       `{"nodeGroups": [{"name": "a", "taints": [{"key": "k", "effekt": "NO_SCHEDULE"}]}]}`,
+		"addon name":  `{"addons": {"vpc_cni": {"version": "v1.19.5-eksbuild.1"}}}`,
+		"addon field": `{"addons": {"coredns": {"release": "v1"}}}`,
+		"autoscaler":  `{"autoscaler": {"chart": "9.50.1"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := decodeStrict(t, doc)
+			require.ErrorContains(t, err, "unknown field")
+		})
+	}
+}
+
+func TestDecodedAddonWithoutVersionIsAnError(t *testing.T) {
+	t.Parallel()
+	c, err := decodeStrict(t, `{"adminRoleArns": ["`+adminARN+`"], "addons": {"coredns": {"version": ""}}}`)
+	require.NoError(t, err)
+	requireFieldError(t, c.Validate(), "addons.coredns.version", "is required")
+}

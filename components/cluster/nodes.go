@@ -1,0 +1,226 @@
+package cluster
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acme/platform/internal/parts"
+)
+
+// RootDeviceName is the root device of the AL2023 EKS-optimized AMIs.
+const RootDeviceName = "/dev/xvda"
+
+// nodeIAM creates the node role with the worker and ECR read-only policies
+// only.
+func (b *builder) nodeIAM() error {
+	trust, err := NodeTrust(b.args.Account)
+	if err != nil {
+		return fmt.Errorf("node role trust policy: %w", err)
+	}
+	role, err := iam.NewRole(b.ctx, b.name+"-nodes", &iam.RoleArgs{
+		Description:      pulumi.String("EKS nodes of " + b.clusterName),
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             b.tags("-nodes", nil),
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("node role: %w", err)
+	}
+	for _, policy := range NodePolicies {
+		a, err := iam.NewRolePolicyAttachment(b.ctx, b.name+"-nodes-"+policy, &iam.RolePolicyAttachmentArgs{
+			Role:      role.ID(),
+			PolicyArn: pulumi.String(parts.ManagedPolicyARN(b.args.Account, policy)),
+		}, b.parent)
+		if err != nil {
+			return fmt.Errorf("node role policy %s: %w", policy, err)
+		}
+		b.nodeReady = append(b.nodeReady, a)
+	}
+	b.nodeRole = role
+	b.c.NodeRoleARN = role.Arn
+	return nil
+}
+
+// nodeSecurityGroup creates the node security group with the rules
+// terraform-aws-eks calls "recommended": nodes talk to each other freely,
+// the control plane reaches webhooks (443), the kubelet (10250) and
+// extension API servers on high ports, and nodes may reach anything outside
+// (ECR, STS and the other AWS APIs through NAT or endpoints). The group is
+// not tagged kubernetes.io/cluster/<name>: the cluster security group, which
+// nodes carry too, already is, and load-balancer controllers want one.
+func (b *builder) nodeSecurityGroup() (*ec2.SecurityGroup, error) {
+	ctx, name := b.ctx, b.name+"-nodes"
+	sg, err := parts.NewSecurityGroup(ctx, name, b.args.VPCID,
+		"EKS nodes of "+b.clusterName+": node-to-node, control plane to nodes, egress", b.args.Tags, b.parent)
+	if err != nil {
+		return nil, err
+	}
+	clusterSG := b.c.ClusterSecurityGroupID
+	if err := parts.AllowFrom(ctx, name, sg.ID(), []parts.Port{
+		{Number: 443, Description: "Admission webhooks"},
+		{Number: 10250, Description: "Kubelet API (logs, exec, metrics)"},
+	}, map[string]pulumi.StringInput{"cluster": clusterSG}, b.parent); err != nil {
+		return nil, err
+	}
+	if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-cluster-ephemeral", &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId:           sg.ID(),
+		ReferencedSecurityGroupId: clusterSG,
+		IpProtocol:                pulumi.String("tcp"),
+		FromPort:                  pulumi.Int(1025),
+		ToPort:                    pulumi.Int(65535),
+		Description:               pulumi.String("Control plane to extension API servers and webhooks on high ports"),
+		Tags:                      parts.Tags(name+"-cluster-ephemeral", nil),
+	}, b.parent); err != nil {
+		return nil, fmt.Errorf("node ingress from the control plane: %w", err)
+	}
+	if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-self", &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId:           sg.ID(),
+		ReferencedSecurityGroupId: sg.ID(),
+		IpProtocol:                pulumi.String("-1"),
+		Description:               pulumi.String("Node to node: pod networking, DNS, kubelet"),
+		Tags:                      parts.Tags(name+"-self", nil),
+	}, b.parent); err != nil {
+		return nil, fmt.Errorf("node-to-node ingress: %w", err)
+	}
+	if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-egress", &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId: sg.ID(),
+		CidrIpv4:        pulumi.String("0.0.0.0/0"),
+		IpProtocol:      pulumi.String("-1"),
+		Description:     pulumi.String("Nodes and pods to AWS APIs, registries and the internet through NAT"),
+		Tags:            parts.Tags(name+"-egress", nil),
+	}, b.parent); err != nil {
+		return nil, fmt.Errorf("node egress: %w", err)
+	}
+	b.c.NodeSecurityGroupID = sg.ID().ToStringOutput()
+	return sg, nil
+}
+
+// nodeGroups creates a launch template and a managed node group per entry.
+// Groups wait for the node role's policies and the pre-compute add-ons
+// (without a CNI nodes never become Ready).
+func (b *builder) nodeGroups(sg *ec2.SecurityGroup, addons []pulumi.Resource) ([]pulumi.Resource, error) {
+	deps := append(append([]pulumi.Resource{}, b.nodeReady...), addons...)
+	var out []pulumi.Resource
+	for _, g := range b.cfg.NodeGroups {
+		lt, err := b.launchTemplate(g, sg)
+		if err != nil {
+			return nil, err
+		}
+		res := b.name + "-" + g.Name
+		tags := b.tags("-"+g.Name, AutoscalerTags(b.clusterName))
+		args := &eks.NodeGroupArgs{
+			ClusterName: b.cluster.Name,
+			// Following the cluster's version output makes node groups
+			// upgrade after the control plane, never before.
+			Version:       b.cluster.Version,
+			NodeRoleArn:   b.nodeRole.Arn,
+			SubnetIds:     b.args.SubnetIDs,
+			InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
+			CapacityType:  pulumi.String(g.CapacityType),
+			AmiType:       pulumi.String(g.AMIType),
+			ScalingConfig: &eks.NodeGroupScalingConfigArgs{
+				MinSize:     pulumi.Int(g.MinSize),
+				MaxSize:     pulumi.Int(g.MaxSize),
+				DesiredSize: pulumi.Int(g.Desired()),
+			},
+			UpdateConfig: &eks.NodeGroupUpdateConfigArgs{
+				MaxUnavailable: pulumi.Int(g.MaxUnavailable),
+			},
+			// A new template version rolls the nodes; it never replaces
+			// the group.
+			LaunchTemplate: &eks.NodeGroupLaunchTemplateArgs{
+				Id: lt.ID(),
+				Version: lt.LatestVersion.ApplyT(func(v int) string {
+					return strconv.Itoa(v)
+				}).(pulumi.StringOutput),
+			},
+			NodeRepairConfig: &eks.NodeGroupNodeRepairConfigArgs{
+				Enabled: pulumi.Bool(isOn(g.AutoRepair)),
+			},
+			Tags: tags,
+		}
+		if g.ReleaseVersion != "" {
+			args.ReleaseVersion = pulumi.String(g.ReleaseVersion)
+		}
+		if len(g.Labels) > 0 {
+			args.Labels = pulumi.ToStringMap(g.Labels)
+		}
+		if len(g.Taints) > 0 {
+			var taints eks.NodeGroupTaintArray
+			for _, t := range g.Taints {
+				ta := eks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Effect: pulumi.String(t.Effect)}
+				if t.Value != "" {
+					ta.Value = pulumi.String(t.Value)
+				}
+				taints = append(taints, ta)
+			}
+			args.Taints = taints
+		}
+		opts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn(deps)}
+		if b.cfg.Autoscaler.On() {
+			// The autoscaler owns the group's size between min and max;
+			// `pulumi up` must not reset it to the configured value.
+			opts = append(opts, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+		}
+		ng, err := eks.NewNodeGroup(b.ctx, res, args, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("node group %s: %w", g.Name, err)
+		}
+		out = append(out, ng)
+	}
+	return out, nil
+}
+
+// launchTemplate creates a group's launch template: IMDSv2 required, an
+// encrypted gp3 root volume under the volume key, detailed monitoring, both
+// security groups (with a template, EKS no longer adds the cluster security
+// group itself) and tags on instances, volumes and interfaces. No AMI is
+// set, so EKS picks the AL2023 image and writes its own user data.
+func (b *builder) launchTemplate(g NodeGroup, sg *ec2.SecurityGroup) (*ec2.LaunchTemplate, error) {
+	res := b.name + "-" + g.Name
+	instanceTags := map[string]string{"Name": parts.PhysicalName(b.ctx, b.name+"-"+g.Name, 255)}
+	maps.Copy(instanceTags, b.args.Tags)
+	var specs ec2.LaunchTemplateTagSpecificationArray
+	for _, rt := range []string{"instance", "volume", "network-interface"} {
+		specs = append(specs, ec2.LaunchTemplateTagSpecificationArgs{
+			ResourceType: pulumi.String(rt),
+			Tags:         pulumi.ToStringMap(instanceTags),
+		})
+	}
+	lt, err := ec2.NewLaunchTemplate(b.ctx, res, &ec2.LaunchTemplateArgs{
+		Description:          pulumi.String("EKS node group " + g.Name + " of " + b.clusterName),
+		UpdateDefaultVersion: pulumi.Bool(true),
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(g.MetadataHopLimit),
+			InstanceMetadataTags:    pulumi.String("disabled"),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{
+			ec2.LaunchTemplateBlockDeviceMappingArgs{
+				DeviceName: pulumi.String(RootDeviceName),
+				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+					VolumeSize:          pulumi.Int(g.DiskSizeGiB),
+					VolumeType:          pulumi.String("gp3"),
+					Encrypted:           pulumi.String("true"),
+					KmsKeyId:            b.volumeKey.ARN,
+					DeleteOnTermination: pulumi.String("true"),
+				},
+			},
+		},
+		Monitoring:          &ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
+		VpcSecurityGroupIds: pulumi.StringArray{b.c.ClusterSecurityGroupID, sg.ID()},
+		TagSpecifications:   specs,
+		Tags:                b.tags("-"+g.Name, nil),
+	}, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("launch template for %s: %w", g.Name, err)
+	}
+	return lt, nil
+}

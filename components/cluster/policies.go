@@ -1,0 +1,196 @@
+package cluster
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/acme/platform/internal/parts"
+)
+
+// LogTypes are the control-plane log types; all five are always sent.
+var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// Service accounts (namespace kube-system) whose IAM roles this package
+// creates. The Helm values and the EKS add-ons use the same names.
+const (
+	VPCCNIServiceAccount     = "aws-node"
+	EBSCSIServiceAccount     = "ebs-csi-controller-sa"
+	AutoscalerServiceAccount = "cluster-autoscaler"
+	SystemNamespace          = "kube-system"
+)
+
+// AutoscalerTagEnabled marks an Auto Scaling group as managed by a Cluster
+// Autoscaler; AutoscalerOwnerTag(cluster) marks it as this cluster's.
+const AutoscalerTagEnabled = "k8s.io/cluster-autoscaler/enabled"
+
+// AutoscalerOwnerTag returns "k8s.io/cluster-autoscaler/<cluster>".
+func AutoscalerOwnerTag(clusterName string) string {
+	return "k8s.io/cluster-autoscaler/" + clusterName
+}
+
+// AutoscalerTags are the tags node groups carry so that the autoscaler
+// discovers them and its IAM policy lets it resize them. EKS puts the same
+// tags on the Auto Scaling groups of managed node groups.
+func AutoscalerTags(clusterName string) map[string]string {
+	return map[string]string{
+		AutoscalerTagEnabled:            "true",
+		AutoscalerOwnerTag(clusterName): "owned",
+	}
+}
+
+var clusterNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+
+// ValidClusterName reports whether EKS accepts name as a cluster name.
+func ValidClusterName(name string) bool { return clusterNameRE.MatchString(name) }
+
+// LogGroupName is where EKS writes a cluster's control-plane logs; it must
+// exist (with our retention and key) before the cluster does, or EKS creates
+// it without either.
+func LogGroupName(clusterName string) string {
+	return "/aws/eks/" + clusterName + "/cluster"
+}
+
+// AutoscalerPolicy is the Cluster Autoscaler's IAM policy: it may read any
+// Auto Scaling group, launch template and instance type (those calls support
+// no resource scoping), read this cluster's node groups, and resize or
+// terminate instances only in groups tagged as this cluster's.
+func AutoscalerPolicy(acct parts.Account, clusterName string) (string, error) {
+	return parts.Document(
+		map[string]any{
+			"Sid":    "ReadScalingState",
+			"Effect": "Allow",
+			"Action": []string{
+				"autoscaling:DescribeAutoScalingGroups",
+				"autoscaling:DescribeAutoScalingInstances",
+				"autoscaling:DescribeLaunchConfigurations",
+				"autoscaling:DescribeScalingActivities",
+				"autoscaling:DescribeTags",
+				"ec2:DescribeImages",
+				"ec2:DescribeInstanceTypes",
+				"ec2:DescribeLaunchTemplateVersions",
+				"ec2:GetInstanceTypesFromInstanceRequirements",
+			},
+			"Resource": "*",
+		},
+		map[string]any{
+			"Sid":      "ReadOwnNodeGroups",
+			"Effect":   "Allow",
+			"Action":   []string{"eks:DescribeNodegroup"},
+			"Resource": acct.ARN("eks", acct.Region, "nodegroup/"+clusterName+"/*/*"),
+		},
+		map[string]any{
+			"Sid":    "ScaleOwnGroupsOnly",
+			"Effect": "Allow",
+			"Action": []string{
+				"autoscaling:SetDesiredCapacity",
+				"autoscaling:TerminateInstanceInAutoScalingGroup",
+			},
+			"Resource": "*",
+			"Condition": map[string]any{
+				"StringEquals": map[string]any{
+					"aws:ResourceTag/" + AutoscalerOwnerTag(clusterName): "owned",
+					"aws:ResourceTag/" + AutoscalerTagEnabled:            "true",
+				},
+			},
+		},
+	)
+}
+
+// NodeTrust is the trust policy of the node role. It has no source
+// conditions: EC2 assumes instance-profile roles without the
+// aws:SourceAccount context, and a condition on a missing key would keep
+// every node from getting credentials.
+func NodeTrust(acct parts.Account) (string, error) {
+	return parts.Document(map[string]any{
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("ec2")},
+		"Action":    "sts:AssumeRole",
+	})
+}
+
+// NodePolicies are the only managed policies on the node role. The CNI
+// policy is deliberately not among them: vpc-cni gets it through its own
+// IRSA role, so pods on the node cannot borrow it.
+var NodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
+
+// ClusterKeyPolicy lets the cluster role use the secrets key for envelope
+// encryption (what EKS asks of the role).
+func ClusterKeyPolicy(keyARN string) (string, error) {
+	return parts.Document(map[string]any{
+		"Sid":      "EnvelopeEncryptSecrets",
+		"Effect":   "Allow",
+		"Action":   []string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"},
+		"Resource": keyARN,
+	})
+}
+
+// VolumeKeyUserPolicy lets the EBS CSI driver create and attach volumes
+// encrypted with the volume key: the managed AmazonEBSCSIDriverPolicy covers
+// AWS-managed keys only.
+func VolumeKeyUserPolicy(keyARN string) (string, error) {
+	return parts.Document(
+		map[string]any{
+			"Sid":      "UseVolumeKey",
+			"Effect":   "Allow",
+			"Action":   []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			"Resource": keyARN,
+		},
+		map[string]any{
+			"Sid":      "GrantVolumeKeyToEBS",
+			"Effect":   "Allow",
+			"Action":   []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
+			"Resource": keyARN,
+			"Condition": map[string]any{
+				"Bool": map[string]any{"kms:GrantIsForAWSResource": true},
+			},
+		},
+	)
+}
+
+// AutoScalingServiceRoleARN is the EC2 Auto Scaling service-linked role,
+// which launches the instances of managed node groups.
+func AutoScalingServiceRoleARN(acct parts.Account) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/autoscaling.%s/AWSServiceRoleForAutoScaling", acct.Partition, acct.ID, dnsSuffix(acct))
+}
+
+// VolumeKeyStatements are the key-policy statements that let EC2 Auto
+// Scaling launch nodes whose root volumes use the volume key: without them
+// managed nodes fail to launch. The service-linked role must exist when the
+// key policy is written (it does once the account has had any Auto Scaling
+// group; otherwise create it once with
+// `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
+func VolumeKeyStatements(acct parts.Account) []map[string]any {
+	slr := AutoScalingServiceRoleARN(acct)
+	return []map[string]any{
+		{
+			"Sid":       "AutoScalingUsesKeyForNodeVolumes",
+			"Effect":    "Allow",
+			"Principal": map[string]any{"AWS": slr},
+			"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			"Resource":  "*",
+		},
+		{
+			"Sid":       "AutoScalingGrantsKeyToEBS",
+			"Effect":    "Allow",
+			"Principal": map[string]any{"AWS": slr},
+			"Action":    "kms:CreateGrant",
+			"Resource":  "*",
+			"Condition": map[string]any{
+				"Bool": map[string]any{"kms:GrantIsForAWSResource": true},
+			},
+		},
+	}
+}
+
+// ClusterAdminPolicyARN is the EKS access policy that makes a principal
+// cluster-admin.
+func ClusterAdminPolicyARN(acct parts.Account) string {
+	return fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", acct.Partition)
+}
+
+func dnsSuffix(acct parts.Account) string {
+	if acct.DNSSuffix == "" {
+		return "amazonaws.com"
+	}
+	return acct.DNSSuffix
+}
