@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/acme/platform/components/broker"
+	"github.com/acme/platform/components/cluster"
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/components/redis"
 	"github.com/acme/platform/internal/check"
@@ -17,6 +18,8 @@ type Config struct {
 	Protect bool
 	// Network is platform:network.
 	Network network.Config
+	// Cluster is platform:cluster.
+	Cluster cluster.Config
 	// Cache is platform:cache.
 	Cache redis.Config
 	// Broker is platform:broker.
@@ -26,7 +29,7 @@ type Config struct {
 // ObjectKeys are the config objects Load reads, under the project's
 // namespace. ScalarKeys are the scalars, declared in Pulumi.yaml.
 var (
-	ObjectKeys = []string{"network", "cache", "broker"}
+	ObjectKeys = []string{"network", "cluster", "cache", "broker"}
 	ScalarKeys = []string{"protect"}
 )
 
@@ -34,6 +37,7 @@ var (
 func Defaults() Config {
 	return Config{
 		Network: network.DefaultConfig(),
+		Cluster: cluster.DefaultConfig(),
 		Cache:   redis.DefaultConfig(),
 		Broker:  broker.DefaultConfig(),
 	}
@@ -47,6 +51,7 @@ func Load(ctx *pulumi.Context) (Config, error) {
 	var p check.Problems
 	loadBool(ctx, &p, "protect", &cfg.Protect)
 	loadObject(ctx, &p, "network", &cfg.Network)
+	loadObject(ctx, &p, "cluster", &cfg.Cluster)
 	loadObject(ctx, &p, "cache", &cfg.Cache)
 	loadObject(ctx, &p, "broker", &cfg.Broker)
 	if p.Len() == 0 {

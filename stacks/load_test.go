@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/acme/platform/components/cluster"
 	"github.com/acme/platform/internal/check"
 	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/offline/offlinetest"
@@ -27,23 +28,47 @@ func load(t *testing.T, cfg offline.StackConfig) (stacks.Config, error) {
 	return got, loadErr
 }
 
-// emptyStack is a stack whose file sets nothing but the region.
+// adminRole is the one value a stack must set: who administers the cluster.
+const adminRole = "arn:aws:iam::111122223333:role/admin"
+
+// emptyStack is a stack whose file sets nothing but the region and the
+// values that have no default: who administers the cluster and which add-on
+// versions it runs.
 func emptyStack() offline.StackConfig {
-	return offline.StackConfig{Project: "platform", Stack: "empty", Values: map[string]string{"aws:region": "us-east-1"}}
+	return offline.StackConfig{Project: "platform", Stack: "empty", Values: map[string]string{
+		"aws:region": "us-east-1",
+	}}.With("platform:cluster", map[string]any{
+		"adminRoleArns": []string{adminRole},
+		"addons":        cluster.DefaultAddons(),
+	})
+}
+
+// defaults is what emptyStack loads to.
+func defaults() stacks.Config {
+	d := stacks.Defaults()
+	d.Cluster.AdminRoleARNs = []string{adminRole}
+	d.Cluster.Addons = cluster.DefaultAddons()
+	return d
 }
 
 func TestMissingKeysKeepTheirDefaults(t *testing.T) {
 	t.Parallel()
 	got, err := load(t, emptyStack())
 	require.NoError(t, err)
-	require.Equal(t, stacks.Defaults(), got)
+	require.Equal(t, defaults(), got)
+}
+
+func TestTheClusterAdminsAreRequired(t *testing.T) {
+	t.Parallel()
+	_, err := load(t, emptyStack().Without("platform:cluster"))
+	require.ErrorContains(t, err, "platform:cluster.adminRoleArns: at least one IAM role ARN is required")
 }
 
 func TestPresentFieldsReplaceDefaultsAndAbsentOnesStay(t *testing.T) {
 	t.Parallel()
 	got, err := load(t, emptyStack().With("platform:network", map[string]any{"azCount": 4}))
 	require.NoError(t, err)
-	want := stacks.Defaults().Network
+	want := defaults().Network
 	want.AZCount = 4
 	require.Equal(t, want, got.Network)
 }
@@ -115,6 +140,22 @@ var badConfigs = []struct {
 	{"list where a number belongs", "platform:network", map[string]any{"publicPrefixLength": []int{24}}, "platform:network.publicPrefixLength: must be a whole number, got array", ""},
 	{"protect not a boolean", "platform:protect", "yes please", `platform:protect: must be true or false, got "yes please"`, ""},
 
+	{"node group min above max", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"minSize": 4, "desiredSize": 4})}}, "platform:cluster.nodeGroups[0].maxSize: must be at least minSize (4), got 3", ""},
+	{"node group desired outside", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"desiredSize": 5})}}, "platform:cluster.nodeGroups[0].desiredSize: must be between minSize (1) and maxSize (3), got 5", ""},
+	{"node group without instance types", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"instanceTypes": []string{}})}}, "platform:cluster.nodeGroups[0].instanceTypes: at least one instance type is required", ""},
+	{"unknown capacity type", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"capacityType": "RESERVED"})}}, `platform:cluster.nodeGroups[0].capacityType: must be one of "ON_DEMAND", "SPOT", got "RESERVED"`, ""},
+	{"duplicate node group names", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(nil), nodeGroup(nil)}}, `platform:cluster.nodeGroups[1].name: "general" is already the name of nodeGroups[0]`, ""},
+	{"misspelled node group key", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"maxsize": 3})}}, "platform:cluster.nodeGroups[0].maxsize: unknown key", ""},
+	{"kubernetes version form", "platform:cluster", map[string]any{"version": "1.33.1"}, `platform:cluster.version: must be a Kubernetes minor version of the form "1.NN" such as "1.33", got "1.33.1"`, ""},
+	{"public endpoint without CIDRs", "platform:cluster", map[string]any{"endpointPublicAccess": true}, "platform:cluster.publicAccessCidrs: the public endpoint (endpointPublicAccess: true) needs at least one CIDR", ""},
+	{"public endpoint open to the world", "platform:cluster", map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []string{"0.0.0.0/0"}}, "platform:cluster.publicAccessCidrs[0]: 0.0.0.0/0 opens the Kubernetes API to the whole internet", ""},
+	{"add-on without a version", "platform:cluster", map[string]any{"addons": map[string]any{
+		"vpc-cni": map[string]any{"version": "v1.19.5-eksbuild.1"}, "kube-proxy": map[string]any{"version": "v1.33.0-eksbuild.2"},
+		"eks-pod-identity-agent": map[string]any{"version": "v1.3.8-eksbuild.2"}, "coredns": map[string]any{"enabled": true},
+		"aws-ebs-csi-driver": map[string]any{"version": "v1.48.0-eksbuild.1"},
+	}}, "platform:cluster.addons.coredns.version: is required while the add-on is enabled", ""},
+	{"no cluster admins", "platform:cluster", map[string]any{"adminRoleArns": []string{}}, "platform:cluster.adminRoleArns: at least one IAM role ARN is required", ""},
+
 	{"cache retention above 35", "platform:cache", map[string]any{"snapshotRetentionDays": 36}, "platform:cache.snapshotRetentionDays: must be between 0 and 35, got 36", ""},
 	{"cache retention 0 where backups are required", "platform:cache", map[string]any{"snapshotRetentionDays": 0, "backupsRequired": true}, "platform:cache.snapshotRetentionDays: must be at least 1 because backupsRequired is true", ""},
 	{"cache node count", "platform:cache", map[string]any{"nodeCount": 7}, "platform:cache.nodeCount: must be between 1 and 6, got 7", ""},
@@ -128,6 +169,15 @@ var badConfigs = []struct {
 }
 
 type rawJSON string
+
+// nodeGroup is a valid node-group entry with some fields replaced.
+func nodeGroup(with map[string]any) map[string]any {
+	g := map[string]any{"name": "general", "instanceTypes": []string{"t3.large"}, "minSize": 1, "maxSize": 3, "desiredSize": 1}
+	for k, v := range with {
+		g[k] = v
+	}
+	return g
+}
 
 func configWith(base offline.StackConfig, key string, val any) offline.StackConfig {
 	if raw, ok := val.(rawJSON); ok {

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/acme/platform/components/broker"
+	"github.com/acme/platform/components/cluster"
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/components/redis"
 	"github.com/acme/platform/internal/parts"
@@ -15,6 +17,8 @@ import (
 // Platform is what Deploy built: the components, and the stack outputs.
 type Platform struct {
 	Network *network.Vpc
+	Cluster *cluster.Cluster
+	System  *cluster.System
 	Cache   *redis.Cache
 	Broker  *broker.Broker
 	// Outputs are the stack outputs Run exports. Credentials among them are
@@ -66,10 +70,43 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 		return nil, err
 	}
 
-	// Who may reach the data stores: filled in by the cluster's security
-	// groups. Each source becomes a separate rule resource, so no data store
-	// waits for the cluster to exist.
-	clients := map[string]pulumi.StringInput{}
+	eks, err := cluster.NewCluster(ctx, "eks", &cluster.ClusterArgs{
+		Config:    cfg.Cluster,
+		Account:   acct,
+		VPCID:     vpc.VPCID,
+		SubnetIDs: vpc.PrivateSubnetIDs,
+		Protect:   cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Everything in the cluster goes through this provider: built from the
+	// cluster's outputs, authenticating with `aws eks get-token`.
+	k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{
+		Kubeconfig: eks.Kubeconfig,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes provider: %w", err)
+	}
+	system, err := cluster.NewSystem(ctx, "eks-system", &cluster.SystemArgs{
+		Config:            cfg.Cluster,
+		ClusterName:       eks.ClusterName,
+		Region:            eks.Region,
+		AutoscalerRoleARN: eks.AutoscalerRoleARN,
+		VolumeKMSKeyARN:   eks.VolumeKMSKeyARN,
+		DependsOn:         append(append([]pulumi.Resource{}, eks.NodeGroups...), eks.Addons...),
+	}, pulumi.Provider(k8s))
+	if err != nil {
+		return nil, err
+	}
+
+	// Who may reach the data stores: workloads on the cluster's nodes. Each
+	// source becomes a separate rule resource, so no data store waits for
+	// the cluster to exist.
+	clients := map[string]pulumi.StringInput{
+		"eks-nodes":   eks.NodeSecurityGroupID,
+		"eks-cluster": eks.ClusterSecurityGroupID,
+	}
 
 	cache, err := redis.NewCache(ctx, "cache", &redis.CacheArgs{
 		Config:      cfg.Cache,
@@ -97,6 +134,8 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 
 	return &Platform{
 		Network: vpc,
+		Cluster: eks,
+		System:  system,
 		Cache:   cache,
 		Broker:  mq,
 		Outputs: pulumi.Map{
@@ -108,6 +147,14 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 			"dataSubnetIds":     vpc.DataSubnetIDs,
 			"natPublicIps":      vpc.NATPublicIPs,
 			"flowLogGroupName":  vpc.FlowLogGroupName,
+
+			"clusterName":            eks.ClusterName,
+			"clusterEndpoint":        eks.Endpoint,
+			"oidcProviderArn":        eks.OIDCProviderARN,
+			"nodeSecurityGroupId":    eks.NodeSecurityGroupID,
+			"clusterSecurityGroupId": eks.ClusterSecurityGroupID,
+			"kubeconfig":             pulumi.ToSecret(eks.Kubeconfig),
+			"platformNamespace":      system.PlatformNamespace,
 
 			"cacheEndpoint":         cache.PrimaryEndpoint,
 			"cacheReaderEndpoint":   cache.ReaderEndpoint,

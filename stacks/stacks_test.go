@@ -95,6 +95,16 @@ func TestStacksRunWithTheirRealConfig(t *testing.T) {
 			require.False(t, offlinetest.Bool(t, brokers[0], "publiclyAccessible"))
 			require.Equal(t, tt.protect, brokers[0].Protect)
 
+			// The cluster: private, encrypted, node groups in every zone.
+			clusters := rec.ByType("aws:eks/cluster:Cluster")
+			require.Len(t, clusters, 1)
+			require.False(t, offlinetest.Bool(t, clusters[0], "vpcConfig.endpointPublicAccess"))
+			require.Equal(t, tt.protect, clusters[0].Protect)
+			for _, ng := range rec.ByType("aws:eks/nodeGroup:NodeGroup") {
+				require.Len(t, offlinetest.Strs(t, ng, "subnetIds"), tt.zones, "node group %s spans every zone", ng.Name)
+			}
+			require.Len(t, rec.ByType("kubernetes:helm.sh/v3:Release"), 2, "cluster autoscaler and metrics-server")
+
 			// Stateful resources are protected exactly when the stack says so.
 			vpc := rec.ByType("aws:ec2/vpc:Vpc")[0]
 			require.Equal(t, tt.protect, vpc.Protect)
@@ -121,4 +131,7 @@ func TestStackOutputs(t *testing.T) {
 		require.Contains(t, p.Outputs, key)
 	}
 	require.Equal(t, "10.10.0.0/16", offlinetest.Await(t, pulumi.ToOutput(p.Outputs["vpcCidr"])).Value)
+	kubeconfig := offlinetest.Await(t, pulumi.ToOutput(p.Outputs["kubeconfig"]))
+	require.True(t, kubeconfig.Secret, "the kubeconfig is a secret output")
+	require.Contains(t, kubeconfig.Value, "get-token")
 }

@@ -656,6 +656,7 @@ func TestGoCallersGetDefaults(t *testing.T) {
 	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
 		a.Config = cluster.Config{
 			AdminRoleARNs: []string{adminARN},
+			Addons:        cluster.DefaultAddons(),
 			NodeGroups:    []cluster.NodeGroup{{Name: "small", InstanceTypes: []string{"t3.large"}, MinSize: 1, MaxSize: 2}},
 		}
 	})

@@ -198,9 +198,11 @@ func (c Config) StorageClassOn() bool { return isOn(c.DefaultStorageClass) }
 
 func isOn(b *bool) bool { return b == nil || *b }
 
-// DefaultConfig returns the defaults every field falls back to. Add-on,
-// chart and image versions are pinned to releases for Kubernetes 1.33;
-// AdminRoleARNs has no default, so the defaults alone do not validate.
+// DefaultConfig returns the defaults every field falls back to. Chart and
+// image versions are pinned to releases for Kubernetes 1.33. Add-on versions
+// and AdminRoleARNs have no default: every stack pins its add-ons (an
+// enabled add-on without a version is an error) and names its admins, so
+// the defaults alone do not validate.
 func DefaultConfig() Config {
 	return Config{
 		Version:            "1.33",
@@ -208,7 +210,7 @@ func DefaultConfig() Config {
 		PublicAccessCIDRs:  []string{},
 		AdminRoleARNs:      []string{},
 		LogRetentionDays:   90,
-		Addons:             DefaultAddons(),
+		Addons:             Addons{},
 		NodeGroups: []NodeGroup{func() NodeGroup {
 			g := DefaultNodeGroup()
 			g.Name = "general"
@@ -222,7 +224,8 @@ func DefaultConfig() Config {
 	}
 }
 
-// DefaultAddons returns add-on versions published for Kubernetes 1.33.
+// DefaultAddons returns add-on versions published for Kubernetes 1.33: a
+// known-good set to pin in a stack file (DefaultConfig pins none).
 func DefaultAddons() Addons {
 	return Addons{
 		VPCCNI:           Addon{Version: "v1.19.5-eksbuild.1"},
@@ -284,7 +287,6 @@ func (c Config) withDefaults() Config {
 	if c.LogRetentionDays == 0 {
 		c.LogRetentionDays = d.LogRetentionDays
 	}
-	c.Addons = c.Addons.withDefaults()
 	if c.NodeGroups == nil {
 		c.NodeGroups = d.NodeGroups
 	}
@@ -309,22 +311,6 @@ func (c Config) withDefaults() Config {
 		c.MetricsServer.Replicas = d.MetricsServer.Replicas
 	}
 	return c
-}
-
-// withDefaults replaces each add-on left entirely unset with its default.
-func (a Addons) withDefaults() Addons {
-	d := DefaultAddons()
-	fill := func(a *Addon, d Addon) {
-		if a.Enabled == nil && a.Version == "" && a.Configuration == nil {
-			*a = d
-		}
-	}
-	fill(&a.VPCCNI, d.VPCCNI)
-	fill(&a.KubeProxy, d.KubeProxy)
-	fill(&a.PodIdentityAgent, d.PodIdentityAgent)
-	fill(&a.CoreDNS, d.CoreDNS)
-	fill(&a.EBSCSIDriver, d.EBSCSIDriver)
-	return a
 }
 
 func (g NodeGroup) withDefaults() NodeGroup {

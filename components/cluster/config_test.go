@@ -17,18 +17,30 @@ const adminARN = "arn:aws:iam::123456789012:role/platform-deployer"
 func validConfig() cluster.Config {
 	c := cluster.DefaultConfig()
 	c.AdminRoleARNs = []string{adminARN}
+	c.Addons = cluster.DefaultAddons()
 	return c
 }
 
 func ptr[T any](v T) *T { return &v }
 
-func TestDefaultConfigNeedsOnlyAdminRoles(t *testing.T) {
+// A stack must name its admins and pin every enabled add-on: nothing floats.
+func TestDefaultConfigNeedsAdminRolesAndAddonVersions(t *testing.T) {
 	t.Parallel()
 	err := cluster.DefaultConfig().Validate()
 	require.Error(t, err)
 	errs := check.Flatten(err)
-	require.Len(t, errs, 1, "%v", err)
-	require.Contains(t, errs[0].Error(), "adminRoleArns: at least one IAM role ARN is required")
+	require.Len(t, errs, 6, "%v", err)
+	require.Contains(t, err.Error(), "adminRoleArns: at least one IAM role ARN is required")
+	for _, addon := range []string{"vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"} {
+		require.Contains(t, err.Error(), "addons."+addon+".version: is required while the add-on is enabled")
+	}
+
+	disabled := cluster.DefaultConfig()
+	disabled.AdminRoleARNs = []string{adminARN}
+	disabled.Addons = cluster.DefaultAddons()
+	disabled.Addons.EBSCSIDriver = cluster.Addon{Enabled: ptr(false)}
+	disabled.DefaultStorageClass = ptr(false) // the class needs the driver
+	require.NoError(t, disabled.Validate(), "a disabled add-on needs no version")
 
 	require.NoError(t, validConfig().Validate())
 }
@@ -44,8 +56,8 @@ func TestDefaultConfigValues(t *testing.T) {
 	require.True(t, c.MetricsServer.On())
 	require.True(t, c.StorageClassOn())
 	for _, a := range []cluster.Addon{c.Addons.VPCCNI, c.Addons.KubeProxy, c.Addons.PodIdentityAgent, c.Addons.CoreDNS, c.Addons.EBSCSIDriver} {
-		require.True(t, a.On())
-		require.NotEmpty(t, a.Version)
+		require.True(t, a.On(), "every add-on is on by default")
+		require.Empty(t, a.Version, "but its version is the stack's to pin")
 	}
 	require.Len(t, c.NodeGroups, 1)
 	g := c.NodeGroups[0]
@@ -187,7 +199,14 @@ func TestDecodeFillsElementDefaults(t *testing.T) {
 	t.Parallel()
 	c, err := decodeStrict(t, `{
 		"adminRoleArns": ["`+adminARN+`"],
-		"addons": {"coredns": {"version": "v1.12.2-eksbuild.4"}},
+		"addons": {
+			"vpc-cni": {"version": "v1.19.5-eksbuild.1"},
+			"kube-proxy": {"version": "v1.33.0-eksbuild.2"},
+			"eks-pod-identity-agent": {"version": "v1.3.8-eksbuild.2"},
+			"coredns": {"version": "v1.12.2-eksbuild.4"},
+			"aws-ebs-csi-driver": {"enabled": false}
+		},
+		"defaultStorageClass": false,
 		"autoscaler": {"enabled": false},
 		"nodeGroups": [
 			{"name": "system", "instanceTypes": ["m6i.large"], "minSize": 2, "maxSize": 3},
@@ -205,9 +224,8 @@ func TestDecodeFillsElementDefaults(t *testing.T) {
 	require.Equal(t, 100, c.NodeGroups[1].DiskSizeGiB)
 	require.Equal(t, 1, c.NodeGroups[1].Desired())
 	require.Equal(t, 1, c.NodeGroups[1].MaxUnavailable)
-	// Add-ons not mentioned keep their pinned defaults.
 	require.Equal(t, "v1.12.2-eksbuild.4", c.Addons.CoreDNS.Version)
-	require.Equal(t, cluster.DefaultAddons().VPCCNI.Version, c.Addons.VPCCNI.Version)
+	require.False(t, c.Addons.EBSCSIDriver.On())
 	require.False(t, c.Autoscaler.On())
 	require.Equal(t, "9.50.1", c.Autoscaler.ChartVersion)
 }
