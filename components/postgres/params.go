@@ -1,0 +1,30 @@
+package postgres
+
+import (
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+)
+
+// Parameters returns the parameter group's settings for a configuration,
+// sorted by name. Static parameters use pending-reboot (RDS rejects
+// immediate for them); for dynamic ones pending-reboot is accepted too and
+// used where the docs differ between versions.
+func Parameters(cfg Config) []rds.ParameterGroupParameter {
+	immediate, reboot := "immediate", "pending-reboot"
+	p := func(name, value, method string) rds.ParameterGroupParameter {
+		return rds.ParameterGroupParameter{Name: name, Value: value, ApplyMethod: &method}
+	}
+	return []rds.ParameterGroupParameter{
+		p("log_connections", "1", immediate),
+		p("log_disconnections", "1", immediate),
+		p("log_lock_waits", "1", immediate),
+		p("log_min_duration_statement", strconv.Itoa(cfg.SlowQueryMs), immediate),
+		// DDL only: role passwords reach the server as SCRAM verifiers, and
+		// no other statement of ours carries a credential.
+		p("log_statement", "ddl", immediate),
+		p("password_encryption", "scram-sha-256", immediate),
+		p("rds.force_ssl", "1", reboot),
+		p("shared_preload_libraries", "pg_stat_statements", reboot),
+	}
+}

@@ -1,0 +1,75 @@
+package pack_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/acme/platform/policy/pack"
+)
+
+func TestCredentialKeys(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		key        string
+		credential bool // by the stack-output rule (contains a credential word)
+		assignment bool // by the env/ConfigMap rule (ends with one)
+	}{
+		{"kubeconfig", true, false},
+		{"dbPassword", true, true},
+		{"PGPASSWORD", true, true},
+		{"AWS_SECRET_ACCESS_KEY", true, true},
+		{"api-token", true, true},
+		{"connectionString", true, false},
+		{"redisConnection", true, false},
+		{"dsn", true, false},
+		{"masterSecretArn", false, false},
+		{"SECRET_NAME", false, false},
+		{"POSTGRES_PASSWORD_FILE", false, false},
+		{"secretIds", false, false},
+		{"password_encryption", true, false},
+		{"vpcId", false, false},
+		{"consoleUrl", false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.credential, pack.IsCredentialKey(tc.key), "IsCredentialKey")
+			require.Equal(t, tc.assignment, pack.IsAssignmentKey(tc.key), "IsAssignmentKey")
+		})
+	}
+}
+
+func TestCredentialContent(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, text, want string
+	}{
+		{"url with password", "postgres://app:hunter2@db:5432/app", "a URL with a password"},
+		{"url without password", "postgres://app@db:5432/app", ""},
+		{"url with placeholder", "amqps://admin:${PASSWORD}@broker:5671", ""},
+		{"libpq dsn", "host=db user=app password=hunter2 sslmode=require", "a value assigned to password"},
+		{"yaml", "db:\n  password: hunter2\n", "a value assigned to password"},
+		{"json", `{"client_secret":"abc123"}`, "a value assigned to client_secret"},
+		{"env placeholder", "DB_PASSWORD=$DB_PASSWORD", ""},
+		{"template placeholder", "password: {{ .Password }}", ""},
+		{"psql variable", "ALTER ROLE app PASSWORD :'app_password';", ""},
+		{"psql format", "SELECT format('ALTER ROLE %I PASSWORD %L', 'app', :'pw') \\gexec", ""},
+		{"literal SQL password", "CREATE ROLE app LOGIN PASSWORD 'hunter2';", "a literal SQL PASSWORD"},
+		{"setting that mentions passwords", "SET password_encryption = 'scram-sha-256';", ""},
+		{"private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE", "a private key"},
+		{"aws key", "AKIAABCDEFGHIJKLMNOP", "an AWS access key"},
+		{"kubeconfig with a client key", "users:\n- user:\n    client-key-data: LS0t\n", "a client key (client-key-data)"},
+		{"kubeconfig with a token", "users:\n- user:\n    token: eyJhbGciOi\n", "a value assigned to token"},
+		{"plain prose", "Passwords come from the Secret named db-bootstrap.", ""},
+		{"code reading it", "password = secret[\"password\"]\ntoken = os.environ.get(\"TOKEN\")\n", ""},
+		{"sed extracting it", `PW=$(sed -n 's/.*"password":"\([^"]*\)".*/\1/p' /secrets/master.json)`, ""},
+		{"shell substitution", `export PGPASSWORD="$(cat /secrets/pw)"`, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, pack.CredentialContent(tc.text))
+		})
+	}
+}

@@ -1,0 +1,236 @@
+package pack
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+)
+
+const (
+	stackType       = "pulumi:pulumi:Stack"
+	backupSelection = "aws:backup/selection:Selection"
+)
+
+// Stack policies see every resource at once. During AnalyzeStack the engine
+// sends outputs; in process (Evaluate over a mock's registrations) they may
+// be inputs. So resources are linked by an output value when both sides
+// have it (parameterGroupName = the group's name) and by
+// PropertyDependencies otherwise, which is also what works during preview,
+// when the names are still unknown.
+
+type linkState int
+
+const (
+	notLinked linkState = iota
+	linked
+	// undecided: the property is unknown and names no dependency.
+	undecided
+)
+
+// link reports whether from's property prop refers to to: equal to one of
+// to's properties toProps, or depending on to's URN.
+func link(from policyx.AnalyzerResource, prop string, to policyx.AnalyzerResource, toProps ...string) linkState {
+	deps, hasDeps := from.PropertyDependencies[prop]
+	if slices.Contains(deps, to.URN) {
+		return linked
+	}
+	n := at(from.Properties, prop)
+	if n.isUnknown() {
+		if hasDeps && len(deps) > 0 {
+			return notLinked
+		}
+		return undecided
+	}
+	v, ok := n.str()
+	if !ok || v == "" {
+		return notLinked
+	}
+	for _, tp := range toProps {
+		if s, ok := at(to.Properties, tp).str(); ok && s == v {
+			return linked
+		}
+	}
+	return notLinked
+}
+
+func ofType(rs []policyx.AnalyzerResource, typ string) []policyx.AnalyzerResource {
+	var out []policyx.AnalyzerResource
+	for _, r := range rs {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func stackRules() []*rule {
+	return []*rule{
+		{
+			// Closes: database connections in plaintext, which an instance
+			// without a force_ssl parameter group accepts.
+			name:        "aws-rds-instance-force-ssl",
+			description: "Every PostgreSQL RDS instance uses a parameter group in this stack that sets rds.force_ssl = 1.",
+			level:       policyx.EnforcementLevelMandatory,
+			types:       []string{rdsInstance, rdsParameterGroup},
+			stack:       judgeForceSSL,
+		},
+		{
+			// Closes: a database or cache whose data cannot be restored.
+			name:        "aws-stack-datastores-backups-enabled",
+			description: "Every database and cache in the stack has automated backups (or an AWS Backup selection).",
+			level:       policyx.EnforcementLevelMandatory,
+			types:       []string{rdsInstance, rdsCluster, elasticacheReplicationGroup, elasticacheCluster, backupSelection},
+			settingsFrom: []string{
+				"aws-rds-instance-backup-retention",
+				"aws-elasticache-replicationgroup-snapshot-retention",
+			},
+			stack: judgeBackups,
+		},
+		{
+			// Closes: kubeconfigs, passwords and connection strings readable
+			// by anyone who can read the stack's outputs or state.
+			name:        "pulumi-stack-outputs-credentials-secret",
+			description: "Stack outputs that carry credentials (kubeconfig, passwords, tokens, connection strings) are secret.",
+			level:       policyx.EnforcementLevelMandatory,
+			types:       []string{stackType},
+			stack: func(rs []policyx.AnalyzerResource, _ settings) []finding {
+				var out []finding
+				for _, st := range ofType(rs, stackType) {
+					keys, _ := root(st.Properties).keys()
+					for _, k := range keys {
+						for _, m := range plainCredentials(root(st.Properties).get(k), k) {
+							out = append(out, finding{urn: st.URN, message: m})
+						}
+					}
+				}
+				return out
+			},
+		},
+	}
+}
+
+// plainCredentials walks an output value and reports credentials in it that
+// are not secret, by key name and by content.
+func plainCredentials(n node, key string) []string {
+	if n.secret || !n.known() {
+		return nil
+	}
+	fix := "export it with `pulumi.ToSecret(...)` (ctx.Export)."
+	if isCredentialKey(key) {
+		if s, ok := n.str(); ok && s == "" {
+			return nil
+		}
+		return []string{fmt.Sprintf("Stack output `%s` carries a credential but is not secret; %s", n.path, fix)}
+	}
+	if s, ok := n.str(); ok {
+		if why := credentialContent(s); why != "" {
+			return []string{fmt.Sprintf("Stack output `%s` contains %s but is not secret; %s", n.path, why, fix)}
+		}
+		return nil
+	}
+	var out []string
+	if keys, ok := n.keys(); ok {
+		for _, k := range keys {
+			out = append(out, plainCredentials(n.get(k), k)...)
+		}
+	}
+	if items, ok := n.items(); ok {
+		for _, it := range items {
+			out = append(out, plainCredentials(it, key)...)
+		}
+	}
+	return out
+}
+
+func judgeForceSSL(rs []policyx.AnalyzerResource, _ settings) []finding {
+	groups := ofType(rs, rdsParameterGroup)
+	var out []finding
+	for _, inst := range ofType(rs, rdsInstance) {
+		if !isPostgres(inst) {
+			continue
+		}
+		pg := at(inst.Properties, "parameterGroupName")
+		if pg.missing() {
+			out = append(out, finding{urn: inst.URN, message: "The instance uses the engine's default parameter group, whose rds.force_ssl this stack cannot vouch for; set `parameterGroupName` to a group in this stack with `rds.force_ssl = 1` (components/postgres does this)."})
+			continue
+		}
+		var group *policyx.AnalyzerResource
+		unsure := false
+		for i := range groups {
+			switch link(inst, "parameterGroupName", groups[i], "name", "id") {
+			case linked:
+				group = &groups[i]
+			case undecided:
+				unsure = true
+			}
+			if group != nil {
+				break
+			}
+		}
+		if group == nil {
+			if !unsure {
+				name, _ := pg.str()
+				out = append(out, finding{urn: inst.URN, message: fmt.Sprintf("`parameterGroupName` %q is not a parameter group of this stack, so rds.force_ssl cannot be verified; declare the group here with `rds.force_ssl = 1`.", name)})
+			}
+			continue
+		}
+		v, st := parameterValue(at(group.Properties, "parameters"), "rds.force_ssl")
+		if st == unknown || (st == present && strings.TrimSpace(v) == "1") {
+			continue
+		}
+		out = append(out, finding{urn: inst.URN, message: fmt.Sprintf("The instance's parameter group %s does not set `rds.force_ssl = 1`, so clients may connect without TLS; add {name: \"rds.force_ssl\", value: \"1\"} to its `parameters`.", group.URN)})
+	}
+	return out
+}
+
+func judgeBackups(rs []policyx.AnalyzerResource, s settings) []finding {
+	selections := ofType(rs, backupSelection)
+	coveredByPlan := func(r policyx.AnalyzerResource) bool {
+		for _, sel := range selections {
+			if slices.Contains(sel.PropertyDependencies["resources"], r.URN) {
+				return true
+			}
+			arn, ok := at(r.Properties, "arn").str()
+			if !ok {
+				continue
+			}
+			if arns, _, _ := at(sel.Properties, "resources").strings(); slices.Contains(arns, arn) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []finding
+	rdsMin := s.int("aws-rds-instance-backup-retention.minimumDays")
+	for _, r := range append(ofType(rs, rdsInstance), ofType(rs, rdsCluster)...) {
+		if r.Type == rdsInstance && isReplica(r) {
+			continue
+		}
+		// Unset means the AWS default of one day: backups exist (the
+		// retention policy judges their length).
+		if f, ok := at(r.Properties, "backupRetentionPeriod").num(); ok && f == 0 && !coveredByPlan(r) {
+			out = append(out, finding{urn: r.URN, message: fmt.Sprintf("`backupRetentionPeriod` is 0, so the database has no automated backups and no point-in-time recovery; set it to at least %d.", rdsMin)})
+		}
+	}
+	cacheMin := s.int("aws-elasticache-replicationgroup-snapshot-retention.minimumDays")
+	caches := ofType(rs, elasticacheReplicationGroup)
+	for _, c := range ofType(rs, elasticacheCluster) {
+		engine, _ := at(c.Properties, "engine").str()
+		standalone := at(c.Properties, "replicationGroupId").missing()
+		if standalone && engine != "memcached" {
+			caches = append(caches, c)
+		}
+	}
+	for _, c := range caches {
+		n := at(c.Properties, "snapshotRetentionLimit")
+		if n.isUnknown() {
+			continue
+		}
+		if f, ok := n.num(); n.missing() || (ok && f == 0) {
+			out = append(out, finding{urn: c.URN, message: fmt.Sprintf("`snapshotRetentionLimit` is 0 or unset, so the cache has no snapshots; set it to at least %d (platform:cache.snapshotRetentionDays).", cacheMin)})
+		}
+	}
+	return out
+}
