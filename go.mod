@@ -3,6 +3,8 @@ module github.com/acme/platform
 go 1.26.6
 
 require (
+	github.com/acme/platform/policy v0.0.0
+	github.com/jackc/pgx/v5 v5.7.5
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.2
 	github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.25.0
 	github.com/pulumi/pulumi-random/sdk/v4 v4.21.2
@@ -62,7 +64,6 @@ require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
-	github.com/jackc/pgx/v5 v5.7.5 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/kevinburke/ssh_config v1.6.0 // indirect
 	github.com/klauspost/compress v1.18.7 // indirect
@@ -133,3 +134,7 @@ require (
 	google.golang.org/protobuf v1.36.11 // indirect
 	lukechampine.com/frand v1.4.2 // indirect
 )
+
+// The policy pack is its own module (so policy/ can be published alone); the
+// offline plan and the gate test run it in process.
+replace github.com/acme/platform/policy => ./policy

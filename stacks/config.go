@@ -6,6 +6,7 @@ import (
 	"github.com/acme/platform/components/broker"
 	"github.com/acme/platform/components/cluster"
 	"github.com/acme/platform/components/network"
+	"github.com/acme/platform/components/postgres"
 	"github.com/acme/platform/components/redis"
 	"github.com/acme/platform/internal/check"
 )
@@ -20,6 +21,8 @@ type Config struct {
 	Network network.Config
 	// Cluster is platform:cluster.
 	Cluster cluster.Config
+	// Database is platform:database.
+	Database postgres.Config
 	// Cache is platform:cache.
 	Cache redis.Config
 	// Broker is platform:broker.
@@ -29,17 +32,18 @@ type Config struct {
 // ObjectKeys are the config objects Load reads, under the project's
 // namespace. ScalarKeys are the scalars, declared in Pulumi.yaml.
 var (
-	ObjectKeys = []string{"network", "cluster", "cache", "broker"}
+	ObjectKeys = []string{"network", "cluster", "database", "cache", "broker"}
 	ScalarKeys = []string{"protect"}
 )
 
 // Defaults returns the configuration of a stack whose file sets nothing.
 func Defaults() Config {
 	return Config{
-		Network: network.DefaultConfig(),
-		Cluster: cluster.DefaultConfig(),
-		Cache:   redis.DefaultConfig(),
-		Broker:  broker.DefaultConfig(),
+		Network:  network.DefaultConfig(),
+		Cluster:  cluster.DefaultConfig(),
+		Database: postgres.DefaultConfig(),
+		Cache:    redis.DefaultConfig(),
+		Broker:   broker.DefaultConfig(),
 	}
 }
 
@@ -52,6 +56,7 @@ func Load(ctx *pulumi.Context) (Config, error) {
 	loadBool(ctx, &p, "protect", &cfg.Protect)
 	loadObject(ctx, &p, "network", &cfg.Network)
 	loadObject(ctx, &p, "cluster", &cfg.Cluster)
+	loadObject(ctx, &p, "database", &cfg.Database)
 	loadObject(ctx, &p, "cache", &cfg.Cache)
 	loadObject(ctx, &p, "broker", &cfg.Broker)
 	if p.Len() == 0 {

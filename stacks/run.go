@@ -10,17 +10,19 @@ import (
 	"github.com/acme/platform/components/broker"
 	"github.com/acme/platform/components/cluster"
 	"github.com/acme/platform/components/network"
+	"github.com/acme/platform/components/postgres"
 	"github.com/acme/platform/components/redis"
 	"github.com/acme/platform/internal/parts"
 )
 
 // Platform is what Deploy built: the components, and the stack outputs.
 type Platform struct {
-	Network *network.Vpc
-	Cluster *cluster.Cluster
-	System  *cluster.System
-	Cache   *redis.Cache
-	Broker  *broker.Broker
+	Network  *network.Vpc
+	Cluster  *cluster.Cluster
+	System   *cluster.System
+	Database *postgres.Database
+	Cache    *redis.Cache
+	Broker   *broker.Broker
 	// Outputs are the stack outputs Run exports. Credentials among them are
 	// secret outputs.
 	Outputs pulumi.Map
@@ -108,6 +110,26 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 		"eks-cluster": eks.ClusterSecurityGroupID,
 	}
 
+	db, err := postgres.NewDatabase(ctx, "db", &postgres.DatabaseArgs{
+		Config:      cfg.Database,
+		Account:     acct,
+		VPCID:       vpc.VPCID,
+		SubnetIDs:   vpc.DataSubnetIDs,
+		IngressFrom: clients,
+		Protect:     cfg.Protect,
+		Bootstrap: &postgres.BootstrapArgs{
+			Namespace:       system.PlatformNamespace,
+			OIDCProviderARN: eks.OIDCProviderARN,
+			OIDCIssuerURL:   eks.OIDCIssuerURL,
+			// The Job's pod needs a node to run on and cluster DNS (CoreDNS
+			// is an add-on) to resolve the database's endpoint.
+			DependsOn: append(append([]pulumi.Resource{}, eks.NodeGroups...), eks.Addons...),
+		},
+	}, pulumi.Providers(k8s))
+	if err != nil {
+		return nil, err
+	}
+
 	cache, err := redis.NewCache(ctx, "cache", &redis.CacheArgs{
 		Config:      cfg.Cache,
 		Account:     acct,
@@ -133,11 +155,12 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 	}
 
 	return &Platform{
-		Network: vpc,
-		Cluster: eks,
-		System:  system,
-		Cache:   cache,
-		Broker:  mq,
+		Network:  vpc,
+		Cluster:  eks,
+		System:   system,
+		Database: db,
+		Cache:    cache,
+		Broker:   mq,
 		Outputs: pulumi.Map{
 			"vpcId":             vpc.VPCID,
 			"vpcCidr":           vpc.CIDRBlock,
@@ -155,6 +178,16 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 			"clusterSecurityGroupId": eks.ClusterSecurityGroupID,
 			"kubeconfig":             pulumi.ToSecret(eks.Kubeconfig),
 			"platformNamespace":      system.PlatformNamespace,
+
+			"dbEndpoint":           db.Endpoint,
+			"dbAddress":            db.Address,
+			"dbPort":               db.Port,
+			"dbName":               db.DatabaseName,
+			"dbMasterSecretArn":    db.MasterSecretARN,
+			"dbMigratorSecretArn":  db.MigratorSecretARN,
+			"dbReadWriteSecretArn": db.ReadWriteSecretARN,
+			"dbReadOnlySecretArn":  db.ReadOnlySecretARN,
+			"dbSecurityGroupId":    db.SecurityGroupID,
 
 			"cacheEndpoint":         cache.PrimaryEndpoint,
 			"cacheReaderEndpoint":   cache.ReaderEndpoint,

@@ -30,9 +30,11 @@ func TestStacksRunWithTheirRealConfig(t *testing.T) {
 		cacheNodes float64
 		brokerMode string
 		brokerSubs int
+		dbMultiAZ  bool
+		dbBackups  float64
 	}{
-		{stack: "dev", nats: 1, zones: 2, protect: false, cacheNodes: 1, brokerMode: "SINGLE_INSTANCE", brokerSubs: 1},
-		{stack: "prod", nats: 3, zones: 3, protect: true, cacheNodes: 3, brokerMode: "CLUSTER_MULTI_AZ", brokerSubs: 3},
+		{stack: "dev", nats: 1, zones: 2, protect: false, cacheNodes: 1, brokerMode: "SINGLE_INSTANCE", brokerSubs: 1, dbMultiAZ: false, dbBackups: 7},
+		{stack: "prod", nats: 3, zones: 3, protect: true, cacheNodes: 3, brokerMode: "CLUSTER_MULTI_AZ", brokerSubs: 3, dbMultiAZ: true, dbBackups: 30},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {
@@ -76,6 +78,20 @@ func TestStacksRunWithTheirRealConfig(t *testing.T) {
 			require.NotNil(t, flowGroup, "the flow log writes to a log group of the stack")
 			require.True(t, offlinetest.Has(flowGroup, "kmsKeyId"))
 			require.True(t, offlinetest.Has(flowGroup, "retentionInDays"))
+
+			// The database: Multi-AZ, retention and deletion protection from
+			// the stack; encrypted, private, its master password never ours.
+			dbs := rec.ByType("aws:rds/instance:Instance")
+			require.Len(t, dbs, 1)
+			require.Equal(t, tt.dbMultiAZ, offlinetest.Bool(t, dbs[0], "multiAz"))
+			require.Equal(t, tt.dbBackups, offlinetest.Num(t, dbs[0], "backupRetentionPeriod"))
+			require.Equal(t, tt.protect, offlinetest.Bool(t, dbs[0], "deletionProtection"))
+			require.True(t, offlinetest.Bool(t, dbs[0], "storageEncrypted"))
+			require.True(t, offlinetest.Bool(t, dbs[0], "manageMasterUserPassword"))
+			require.False(t, offlinetest.Has(dbs[0], "password"))
+			require.False(t, offlinetest.Bool(t, dbs[0], "publiclyAccessible"))
+			require.Equal(t, tt.protect, dbs[0].Protect)
+			require.Len(t, rec.ByType("kubernetes:batch/v1:Job"), 1, "the role bootstrap Job")
 
 			// The cache: replicated with failover exactly when it has replicas.
 			rgs := rec.ByType("aws:elasticache/replicationGroup:ReplicationGroup")

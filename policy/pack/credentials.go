@@ -72,10 +72,14 @@ var codeExprRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\[|\(|\.[A-Za-z_])`
 
 // placeholder reports values that stand for a credential supplied later:
 // ${VAR}, $VAR, %s, {{ x }}, <password>, :'psql_var', a shell or sed
-// expression, code that reads it, and empty values.
+// expression, code that reads it, an ellipsis ("..." in a usage comment),
+// and empty values.
 func placeholder(v string) bool {
 	v = strings.Trim(strings.TrimSpace(v), `"'`)
 	if v == "" || strings.EqualFold(v, "null") || strings.EqualFold(v, "none") {
+		return true
+	}
+	if strings.Trim(strings.TrimRight(v, `)'"`), ".…") == "" {
 		return true
 	}
 	switch v[0] {

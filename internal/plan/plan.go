@@ -1,0 +1,197 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+
+	"github.com/acme/platform/internal/offline"
+	"github.com/acme/platform/policy/pack"
+	"github.com/acme/platform/stacks"
+)
+
+// Options select what to plan.
+type Options struct {
+	// Dir holds Pulumi.yaml and the stack files; default ".".
+	Dir string
+	// Stack is the stack name (dev, prod); required.
+	Stack string
+	// PolicyConfigPath is a --policy-pack-config file; default none (every
+	// policy at its own level).
+	PolicyConfigPath string
+	// Config, when set, is used instead of reading the stack files (tests
+	// and benchmarks vary one key of a real stack this way).
+	Config *offline.StackConfig
+}
+
+// Output is one stack output after the run.
+type Output struct {
+	Value  any
+	Secret bool
+}
+
+// Result is a finished plan.
+type Result struct {
+	Project    string
+	Stack      string
+	Resources  []*offline.Resource
+	Outputs    map[string]Output
+	Violations []pack.Violation
+	// CriticalPath is the estimated longest chain of waits in `pulumi up`.
+	CriticalPath CriticalPath
+	// Config is the stack configuration the program ran with.
+	Config offline.StackConfig
+}
+
+// ConfigError is a problem with the stack's configuration or program: the
+// plan could not be made. Its message names the config key.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Run makes the plan: the program under mocks, then the policy pack over
+// everything it registered.
+func Run(opts Options) (*Result, error) {
+	if opts.Stack == "" && opts.Config == nil {
+		return nil, &ConfigError{fmt.Errorf("a stack name is required (--stack dev)")}
+	}
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	var cfg offline.StackConfig
+	if opts.Config != nil {
+		cfg = *opts.Config
+	} else {
+		var err error
+		cfg, err = offline.LoadStackConfig(dir, opts.Stack)
+		if err != nil {
+			return nil, &ConfigError{err}
+		}
+	}
+	policyCfg := pack.Config{}
+	if opts.PolicyConfigPath != "" {
+		var err error
+		policyCfg, err = pack.LoadConfig(filepath.Clean(opts.PolicyConfigPath))
+		if err != nil {
+			return nil, &ConfigError{fmt.Errorf("policy pack config %s: %w", opts.PolicyConfigPath, err)}
+		}
+	}
+
+	var platform *stacks.Platform
+	rec, err := offline.Run(cfg, true, func(ctx *pulumi.Context) error {
+		var err error
+		platform, err = stacks.Program(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	outputs, err := awaitOutputs(platform.Outputs)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	res := &Result{
+		Project:   cfg.Project,
+		Stack:     cfg.Stack,
+		Resources: rec.Resources(),
+		Outputs:   outputs,
+		Config:    cfg,
+	}
+	res.CriticalPath = Analyze(res.Resources)
+	res.Violations, err = pack.Evaluate(res.AnalyzerResources(), policyCfg)
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("policy pack: %w", err)}
+	}
+	sort.SliceStable(res.Violations, func(i, j int) bool {
+		a, b := res.Violations[i], res.Violations[j]
+		if a.Level != b.Level {
+			return a.Level == pack.Mandatory
+		}
+		if a.Policy != b.Policy {
+			return a.Policy < b.Policy
+		}
+		return a.URN < b.URN
+	})
+	return res, nil
+}
+
+func awaitOutputs(m pulumi.Map) (map[string]Output, error) {
+	out := make(map[string]Output, len(m))
+	for k, v := range m {
+		r, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(v))
+		if err != nil {
+			return nil, fmt.Errorf("stack output %s: %w", k, err)
+		}
+		out[k] = Output{Value: r.Value, Secret: r.Secret}
+	}
+	return out, nil
+}
+
+// Mandatory returns the violations at the mandatory level.
+func (r *Result) Mandatory() []pack.Violation {
+	var out []pack.Violation
+	for _, v := range r.Violations {
+		if v.Level == pack.Mandatory {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ExitCode is what cmd/plan exits with: 1 if a mandatory policy is violated,
+// else 0. (2, for a configuration or program error, is decided by Run's
+// error.)
+func (r *Result) ExitCode() int {
+	if len(r.Mandatory()) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// CountByType counts the planned resources by type, the stack itself
+// excluded.
+func (r *Result) CountByType() map[string]int {
+	out := map[string]int{}
+	for _, res := range r.Resources {
+		out[res.Type]++
+	}
+	return out
+}
+
+// StackURN is the URN of the stack resource.
+func (r *Result) StackURN() string {
+	return fmt.Sprintf("urn:pulumi:%s::%s::pulumi:pulumi:Stack::%s-%s", r.Stack, r.Project, r.Project, r.Stack)
+}
+
+// Types returns the resource types in the plan, sorted.
+func (r *Result) Types() []string {
+	counts := r.CountByType()
+	out := make([]string, 0, len(counts))
+	for t := range counts {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// outputProperties turns the stack outputs into the stack resource's
+// properties, secrets kept secret, as the engine's state holds them.
+func (r *Result) outputProperties() resource.PropertyMap {
+	m := resource.PropertyMap{}
+	for k, o := range r.Outputs {
+		v := resource.NewPropertyValue(o.Value)
+		if o.Secret {
+			v = resource.MakeSecret(v)
+		}
+		m[resource.PropertyKey(k)] = v
+	}
+	return m
+}
