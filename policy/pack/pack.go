@@ -3,8 +3,11 @@ package pack
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -143,16 +146,33 @@ func (rs *ruleSet) policy(r *rule) policyx.Policy {
 			},
 		})
 	}
+	// The engine hands every Analyze call the same configuration map until
+	// it configures the pack again, so the validated settings are kept for
+	// that map: validating a JSON schema per resource would dominate the
+	// pack's run time on large stacks.
+	var last atomic.Pointer[cachedSettings]
+	settingsFor := func(configured map[string]any) (settings, error) {
+		key := reflect.ValueOf(configured).UnsafePointer()
+		if c := last.Load(); c != nil && c.key == key && (key != nil || len(configured) == 0) {
+			return c.settings, nil
+		}
+		s, err := r.settings(configured)
+		if err != nil {
+			return nil, err
+		}
+		rs.reg.record(r.name, s)
+		last.Store(&cachedSettings{key: key, config: configured, settings: s})
+		return s, nil
+	}
 	return policyx.NewResourceValidationPolicy(r.name, policyx.ResourceValidationPolicyArgs{
 		Description:      r.description,
 		EnforcementLevel: r.level,
 		ConfigSchema:     schema,
 		ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
-			s, err := r.settings(args.Config)
+			s, err := settingsFor(args.Config)
 			if err != nil {
 				return fmt.Errorf("%s: invalid configuration: %w", r.name, err)
 			}
-			rs.reg.record(r.name, s)
 			if !r.applies(args.Resource) {
 				return nil
 			}
@@ -162,6 +182,15 @@ func (rs *ruleSet) policy(r *rule) policyx.Policy {
 			return nil
 		},
 	})
+}
+
+// cachedSettings are the settings validated for one configuration map. It
+// holds the map itself so that, while cached, its address cannot be reused
+// by another map.
+type cachedSettings struct {
+	key      unsafe.Pointer
+	config   map[string]any
+	settings settings
 }
 
 // borrowed collects the settings a stack rule reads from resource rules:
