@@ -1,10 +1,16 @@
 package stacks
 
 import (
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"encoding/json"
+	"errors"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/acme/platform/components/backup"
 	"github.com/acme/platform/components/broker"
 	"github.com/acme/platform/components/cluster"
+	"github.com/acme/platform/components/monitoring"
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/components/postgres"
 	"github.com/acme/platform/components/redis"
@@ -27,23 +33,35 @@ type Config struct {
 	Cache redis.Config
 	// Broker is platform:broker.
 	Broker broker.Config
+	// Backup is platform:backup.
+	Backup backup.Config
+	// Monitoring is platform:monitoring.
+	Monitoring monitoring.Config
+
+	// Region is aws:region, the stack's primary region.
+	Region string
+	// DefaultTags are aws:defaultTags; the default provider applies them,
+	// and a second provider (the DR region's) is given them explicitly.
+	DefaultTags map[string]string
 }
 
 // ObjectKeys are the config objects Load reads, under the project's
 // namespace. ScalarKeys are the scalars, declared in Pulumi.yaml.
 var (
-	ObjectKeys = []string{"network", "cluster", "database", "cache", "broker"}
+	ObjectKeys = []string{"network", "cluster", "database", "cache", "broker", "backup", "monitoring"}
 	ScalarKeys = []string{"protect"}
 )
 
 // Defaults returns the configuration of a stack whose file sets nothing.
 func Defaults() Config {
 	return Config{
-		Network:  network.DefaultConfig(),
-		Cluster:  cluster.DefaultConfig(),
-		Database: postgres.DefaultConfig(),
-		Cache:    redis.DefaultConfig(),
-		Broker:   broker.DefaultConfig(),
+		Network:    network.DefaultConfig(),
+		Cluster:    cluster.DefaultConfig(),
+		Database:   postgres.DefaultConfig(),
+		Cache:      redis.DefaultConfig(),
+		Broker:     broker.DefaultConfig(),
+		Backup:     backup.DefaultConfig(),
+		Monitoring: monitoring.DefaultConfig(),
 	}
 }
 
@@ -59,6 +77,9 @@ func Load(ctx *pulumi.Context) (Config, error) {
 	loadObject(ctx, &p, "database", &cfg.Database)
 	loadObject(ctx, &p, "cache", &cfg.Cache)
 	loadObject(ctx, &p, "broker", &cfg.Broker)
+	loadObject(ctx, &p, "backup", &cfg.Backup)
+	loadObject(ctx, &p, "monitoring", &cfg.Monitoring)
+	loadAWS(ctx, &p, &cfg)
 	if p.Len() == 0 {
 		crossCheck(ctx, &p, cfg)
 	}
@@ -69,8 +90,29 @@ func Load(ctx *pulumi.Context) (Config, error) {
 // that cannot work together.
 func crossCheck(ctx *pulumi.Context, p *check.Problems, cfg Config) {
 	key := func(k string) string { return ctx.Project() + ":" + k }
+	if cfg.Backup.DRRegion != "" && cfg.Backup.DRRegion == cfg.Region {
+		p.Addf(key("backup.drRegion"), "must be another region than aws:region (%s): copies in the same region do not survive its loss", cfg.Region)
+	}
 	if need := broker.SubnetsNeeded(cfg.Broker.DeploymentMode); need > cfg.Network.AZCount {
 		p.Addf(key("broker.deploymentMode"), "%s needs private subnets in %d availability zones, but %s is %d",
 			cfg.Broker.DeploymentMode, need, key("network.azCount"), cfg.Network.AZCount)
 	}
+}
+
+// loadAWS reads the AWS provider's own keys that the program needs too.
+func loadAWS(ctx *pulumi.Context, p *check.Problems, cfg *Config) {
+	aws := config.New(ctx, "aws")
+	cfg.Region = aws.Get("region")
+	raw, err := aws.Try("defaultTags")
+	if errors.Is(err, config.ErrMissingVar) {
+		return
+	}
+	var tags struct {
+		Tags map[string]string `json:"tags"`
+	}
+	if err != nil || json.Unmarshal([]byte(raw), &tags) != nil {
+		p.Addf("aws:defaultTags", "must be an object with a tags map, e.g. {tags: {Owner: team, Environment: dev}}")
+		return
+	}
+	cfg.DefaultTags = tags.Tags
 }

@@ -48,6 +48,7 @@ func defaults() stacks.Config {
 	d := stacks.Defaults()
 	d.Cluster.AdminRoleARNs = []string{adminRole}
 	d.Cluster.Addons = cluster.DefaultAddons()
+	d.Region = "us-east-1"
 	return d
 }
 
@@ -139,6 +140,12 @@ var badConfigs = []struct {
 	{"pinned subnet outside the VPC", "platform:network", map[string]any{"subnetCidrs": map[string]any{"data": map[string]any{"us-east-1a": "10.99.0.0/24"}}}, "platform:network.subnetCidrs: data subnet in us-east-1a: 10.99.0.0/24 is outside the VPC CIDR", ""},
 	{"list where a number belongs", "platform:network", map[string]any{"publicPrefixLength": []int{24}}, "platform:network.publicPrefixLength: must be a whole number, got array", ""},
 	{"protect not a boolean", "platform:protect", "yes please", `platform:protect: must be true or false, got "yes please"`, ""},
+	{"default tags not an object", "aws:defaultTags", "Owner=me", "aws:defaultTags: must be an object with a tags map", ""},
+	{"DR region is the primary region", "platform:backup", map[string]any{"drRegion": "us-east-1"}, "platform:backup.drRegion: must be another region than aws:region (us-east-1)", ""},
+	{"DR region malformed", "platform:backup", map[string]any{"drRegion": "mars-1"}, `platform:backup.drRegion: must be "" (no DR copies) or an AWS region such as "us-west-2", got "mars-1"`, ""},
+	{"backup weekly shorter than daily", "platform:backup", map[string]any{"dailyRetentionDays": 35, "weeklyRetentionDays": 14}, "platform:backup.weeklyRetentionDays", ""},
+	{"alarm threshold above 100%", "platform:monitoring", map[string]any{"database": map[string]any{"cpuPercent": 120}}, "platform:monitoring.database.cpuPercent: must be between 1 and 100, got 120", ""},
+	{"unknown subscription protocol", "platform:monitoring", map[string]any{"subscriptions": []any{map[string]any{"protocol": "pager", "endpoint": "x"}}}, "platform:monitoring.subscriptions[0].protocol", ""},
 
 	{"node group min above max", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"minSize": 4, "desiredSize": 4})}}, "platform:cluster.nodeGroups[0].maxSize: must be at least minSize (4), got 3", ""},
 	{"node group desired outside", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"desiredSize": 5})}}, "platform:cluster.nodeGroups[0].desiredSize: must be between minSize (1) and maxSize (3), got 5", ""},
@@ -217,7 +224,8 @@ func TestBadConfigIsRejectedWithItsKeyAndRegistersNothing(t *testing.T) {
 				_, problems, found := strings.Cut(err.Error(), "invalid stack configuration:\n")
 				require.True(t, found, "%v", err)
 				for _, line := range strings.Split(strings.TrimSpace(problems), "\n") {
-					require.True(t, strings.HasPrefix(line, "platform:"), "every problem names a platform: key, got %q", line)
+					require.True(t, strings.HasPrefix(line, "platform:") || strings.HasPrefix(line, "aws:"),
+						"every problem names its config key, got %q", line)
 				}
 			})
 		}

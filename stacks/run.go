@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acme/platform/components/backup"
 	"github.com/acme/platform/components/broker"
 	"github.com/acme/platform/components/cluster"
+	"github.com/acme/platform/components/monitoring"
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/components/postgres"
 	"github.com/acme/platform/components/redis"
@@ -154,6 +157,51 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 		return nil, err
 	}
 
+	// Backups beyond RDS's own: an AWS Backup plan, and in stacks that name
+	// a DR region, copies there through a second provider.
+	var dr *backup.DRArgs
+	if region := cfg.Backup.DRRegion; region != "" {
+		provider, err := aws.NewProvider(ctx, "dr", &aws.ProviderArgs{
+			Region:      pulumi.String(region),
+			DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(cfg.DefaultTags)},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("DR region provider: %w", err)
+		}
+		drAccount := acct
+		drAccount.Region = region
+		dr = &backup.DRArgs{Provider: provider, Account: drAccount}
+	}
+	backups, err := backup.NewBackup(ctx, "backup", &backup.BackupArgs{
+		Config:      cfg.Backup,
+		Account:     acct,
+		DatabaseARN: db.InstanceARN,
+		DR:          dr,
+		Protect:     cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var groups []monitoring.NodeGroupWatch
+	for _, g := range eks.Groups {
+		groups = append(groups, monitoring.NodeGroupWatch{Name: g.Name, ASGName: g.ASGName, MinSize: g.MinSize, MaxSize: g.MaxSize})
+	}
+	mon, err := monitoring.NewMonitoring(ctx, "monitoring", &monitoring.MonitoringArgs{
+		Config:                  cfg.Monitoring,
+		Account:                 acct,
+		DatabaseInstanceID:      db.Identifier,
+		CacheReplicationGroupID: cache.ReplicationGroupID,
+		CacheNodeCount:          cfg.Cache.NodeCount,
+		BrokerName:              mq.BrokerName,
+		NATGatewayIDs:           vpc.NATGatewayIDList(),
+		NodeGroups:              groups,
+		Protect:                 cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	return &Platform{
 		Network:  vpc,
 		Cluster:  eks,
@@ -197,6 +245,11 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 			"brokerConsoleUrl":      mq.ConsoleURL,
 			"brokerSecretArn":       mq.SecretARN,
 			"brokerGeneralLogGroup": mq.GeneralLogGroup,
+
+			"backupVaultName":     backups.VaultName,
+			"backupDrVaultName":   backups.DRVaultName,
+			"alarmTopicArn":       mon.TopicARN,
+			"monitoringDashboard": mon.DashboardName,
 		},
 	}, nil
 }

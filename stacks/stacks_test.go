@@ -32,9 +32,11 @@ func TestStacksRunWithTheirRealConfig(t *testing.T) {
 		brokerSubs int
 		dbMultiAZ  bool
 		dbBackups  float64
+		dr         bool
+		nodeGroups int
 	}{
-		{stack: "dev", nats: 1, zones: 2, protect: false, cacheNodes: 1, brokerMode: "SINGLE_INSTANCE", brokerSubs: 1, dbMultiAZ: false, dbBackups: 7},
-		{stack: "prod", nats: 3, zones: 3, protect: true, cacheNodes: 3, brokerMode: "CLUSTER_MULTI_AZ", brokerSubs: 3, dbMultiAZ: true, dbBackups: 30},
+		{stack: "dev", nats: 1, zones: 2, protect: false, cacheNodes: 1, brokerMode: "SINGLE_INSTANCE", brokerSubs: 1, dbMultiAZ: false, dbBackups: 7, dr: false, nodeGroups: 1},
+		{stack: "prod", nats: 3, zones: 3, protect: true, cacheNodes: 3, brokerMode: "CLUSTER_MULTI_AZ", brokerSubs: 3, dbMultiAZ: true, dbBackups: 30, dr: true, nodeGroups: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {
@@ -121,11 +123,76 @@ func TestStacksRunWithTheirRealConfig(t *testing.T) {
 			}
 			require.Len(t, rec.ByType("kubernetes:helm.sh/v3:Release"), 2, "cluster autoscaler and metrics-server")
 
+			// Backups beyond RDS's own: a plan covering the database; in prod
+			// copies to a second region through a second provider, and RDS
+			// automated-backup replication there.
+			plans := rec.ByType("aws:backup/plan:Plan")
+			require.Len(t, plans, 1)
+			rules, _, _ := offline.Get(plans[0].Inputs, "rules")
+			copies := 0
+			for _, r := range rules.ArrayValue() {
+				if a, ok := r.ObjectValue()["copyActions"]; ok && len(a.ArrayValue()) > 0 {
+					copies++
+				}
+			}
+			drProviders := rec.ByType("pulumi:providers:aws")
+			replication := rec.ByType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
+			if tt.dr {
+				require.Len(t, drProviders, 1)
+				require.Equal(t, "us-west-2", offlinetest.Str(t, drProviders[0], "region"))
+				require.NotZero(t, copies, "every rule copies to the DR vault")
+				require.Len(t, replication, 1)
+				require.True(t, strings.HasPrefix(replication[0].Provider, drProviders[0].URN+"::"), "replication is created in the DR region")
+				require.Len(t, rec.ByType("aws:backup/vaultLockConfiguration:VaultLockConfiguration"), 2)
+			} else {
+				require.Empty(t, drProviders, "dev has no DR region")
+				require.Zero(t, copies)
+				require.Empty(t, replication)
+			}
+
+			// Every signal has an alarm.
+			metrics := map[string]int{}
+			for _, a := range rec.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+				if m, ok := offline.GetString(a.Inputs, "metricName"); ok {
+					metrics[m]++
+				} else {
+					metrics[a.Name]++ // metric-math alarms (the broker's)
+				}
+				if m, _ := offline.GetString(a.Inputs, "metricName"); m == "ReadLatency" || m == "WriteLatency" {
+					require.Equal(t, "p95", offlinetest.Str(t, a, "extendedStatistic"), "latency is watched at p95")
+				}
+			}
+			for _, m := range []string{"CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections", "ReadLatency", "WriteLatency"} {
+				require.Equal(t, 1, metrics[m], "database alarm on %s", m)
+			}
+			for _, m := range []string{"EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions"} {
+				require.Equal(t, int(tt.cacheNodes), metrics[m], "cache alarm on %s per node", m)
+			}
+			if tt.cacheNodes > 1 {
+				require.Equal(t, int(tt.cacheNodes), metrics["ReplicationLag"])
+			} else {
+				require.Zero(t, metrics["ReplicationLag"], "no replication lag without replicas")
+			}
+			require.Equal(t, 1, metrics["monitoring-broker-memory"])
+			require.Equal(t, 1, metrics["monitoring-broker-disk"])
+			require.Equal(t, tt.nats, metrics["ErrorPortAllocation"], "one alarm per NAT gateway")
+			require.Equal(t, tt.nodeGroups, metrics["GroupDesiredCapacity"], "node groups at their maximum")
+			require.Len(t, rec.ByType("aws:cloudwatch/dashboard:Dashboard"), 1)
+
 			// Stateful resources are protected exactly when the stack says so.
-			vpc := rec.ByType("aws:ec2/vpc:Vpc")[0]
-			require.Equal(t, tt.protect, vpc.Protect)
+			for _, typ := range []string{
+				"aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:kms/key:Key", "aws:rds/instance:Instance",
+				"aws:elasticache/replicationGroup:ReplicationGroup", "aws:mq/broker:Broker", "aws:eks/cluster:Cluster",
+				"aws:backup/vault:Vault", "aws:secretsmanager/secret:Secret",
+			} {
+				list := rec.ByType(typ)
+				require.NotEmpty(t, list, typ)
+				for _, r := range list {
+					require.Equal(t, tt.protect, r.Protect, "%s %s", typ, r.Name)
+				}
+			}
 			for _, k := range rec.ByType("aws:kms/key:Key") {
-				require.Equal(t, tt.protect, k.Protect, "key %s", k.Name)
+				require.Equal(t, 30.0, offlinetest.Num(t, k, "deletionWindowInDays"), "key %s", k.Name)
 			}
 		})
 	}

@@ -77,6 +77,9 @@ type Broker struct {
 	BrokerID pulumi.StringOutput `pulumi:"brokerId"`
 	// BrokerARN is the broker's ARN.
 	BrokerARN pulumi.StringOutput `pulumi:"brokerArn"`
+	// BrokerName is the broker's name: the Broker dimension of its
+	// CloudWatch metrics.
+	BrokerName pulumi.StringOutput `pulumi:"brokerName"`
 	// GeneralLogGroup is the CloudWatch log group Amazon MQ writes the
 	// general log to (created by the service, see README.md).
 	GeneralLogGroup pulumi.StringOutput `pulumi:"generalLogGroup"`
@@ -116,6 +119,7 @@ func NewBroker(ctx *pulumi.Context, name string, args *BrokerArgs, opts ...pulum
 		"securityGroupId": c.SecurityGroupID,
 		"brokerId":        c.BrokerID,
 		"brokerArn":       c.BrokerARN,
+		"brokerName":      c.BrokerName,
 		"generalLogGroup": c.GeneralLogGroup,
 		"kmsKeyArn":       c.KMSKeyARN,
 	}); err != nil {
@@ -252,6 +256,7 @@ func (b *builder) build(subnets []pulumi.StringInput) error {
 	}
 	b.c.BrokerID = broker.ID().ToStringOutput()
 	b.c.BrokerARN = broker.Arn
+	b.c.BrokerName = broker.BrokerName
 	b.c.GeneralLogGroup = broker.ID().ToStringOutput().ApplyT(GeneralLogGroupName).(pulumi.StringOutput)
 	b.c.AMQPSEndpoints = broker.Instances.ApplyT(AMQPSEndpoints).(pulumi.StringArrayOutput)
 	b.c.ConsoleURL = broker.Instances.ApplyT(ConsoleURL).(pulumi.StringOutput)

@@ -287,6 +287,7 @@ func TestOutputs(t *testing.T) {
 	require.Equal(t, "broker-sg-id", offlinetest.Await(t, brk.SecurityGroupID).Value)
 	require.Equal(t, "broker-id", offlinetest.Await(t, brk.BrokerID).Value)
 	require.Equal(t, outputString(t, b, "arn"), offlinetest.Await(t, brk.BrokerARN).Value)
+	require.Equal(t, outputString(t, b, "brokerName"), offlinetest.Await(t, brk.BrokerName).Value)
 	require.Equal(t, outputString(t, only(t, rec, tKey), "arn"), offlinetest.Await(t, brk.KMSKeyARN).Value)
 }
 

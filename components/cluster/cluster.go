@@ -72,9 +72,21 @@ type Cluster struct {
 	// NodeGroups are the managed node groups: in-cluster workloads that need
 	// nodes (Helm releases, jobs) depend on them.
 	NodeGroups []pulumi.Resource
+	// Groups describe the node groups, in configuration order, for
+	// monitoring: bounds known at preview and the Auto Scaling group EKS
+	// created for each.
+	Groups []NodeGroupInfo
 	// Addons are the managed add-ons, including CoreDNS and the EBS CSI
 	// driver, which are created after the nodes.
 	Addons []pulumi.Resource
+}
+
+// NodeGroupInfo describes one managed node group.
+type NodeGroupInfo struct {
+	Name             string
+	MinSize, MaxSize int
+	// ASGName is the Auto Scaling group behind the node group.
+	ASGName pulumi.StringOutput
 }
 
 // NewCluster creates the EKS cluster: keys, log group, IAM roles, the

@@ -556,6 +556,20 @@ func TestClusterOutputs(t *testing.T) {
 	require.True(t, strings.HasPrefix(endpoint, "https://") && strings.HasSuffix(endpoint, ".eks.amazonaws.com"), endpoint)
 	require.NotEmpty(t, offlinetest.Await(t, c.CertificateAuthority).Value)
 	require.Equal(t, outputStr(t, find(t, rec, tRole, "eks-nodes"), "arn"), offlinetest.Await(t, c.NodeRoleARN).Value)
+
+	// Node groups for monitoring: bounds from the config, the Auto Scaling
+	// group EKS created.
+	cfg := validConfig()
+	require.Len(t, c.Groups, len(cfg.NodeGroups))
+	for i, g := range c.Groups {
+		require.Equal(t, cfg.NodeGroups[i].Name, g.Name)
+		require.Equal(t, cfg.NodeGroups[i].MinSize, g.MinSize)
+		require.Equal(t, cfg.NodeGroups[i].MaxSize, g.MaxSize)
+		ng := find(t, rec, tNodeGroup, "eks-"+g.Name)
+		asg, ok := offline.GetString(ng.Outputs, "resources[0].autoscalingGroups[0].name")
+		require.True(t, ok)
+		require.Equal(t, asg, offlinetest.Await(t, g.ASGName).Value)
+	}
 }
 
 func TestKubeconfigIsASecretWithExecAuth(t *testing.T) {

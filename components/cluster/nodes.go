@@ -173,6 +173,10 @@ func (b *builder) nodeGroups(sg *ec2.SecurityGroup, addons []pulumi.Resource) ([
 			return nil, fmt.Errorf("node group %s: %w", g.Name, err)
 		}
 		out = append(out, ng)
+		b.c.Groups = append(b.c.Groups, NodeGroupInfo{
+			Name: g.Name, MinSize: g.MinSize, MaxSize: g.MaxSize,
+			ASGName: ng.Resources.Index(pulumi.Int(0)).AutoscalingGroups().Index(pulumi.Int(0)).Name().Elem(),
+		})
 	}
 	return out, nil
 }

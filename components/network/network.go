@@ -58,6 +58,13 @@ type Vpc struct {
 	Zones []string
 
 	subnetIDs map[Tier][]pulumi.StringInput
+	natIDs    []pulumi.StringInput
+}
+
+// NATGatewayIDList returns the NAT gateway IDs as a plain slice whose length
+// is known at preview (one alarm per gateway).
+func (v *Vpc) NATGatewayIDList() []pulumi.StringInput {
+	return slices.Clone(v.natIDs)
 }
 
 // SubnetIDList returns the IDs of one tier's subnets in Zones order, as a
@@ -305,6 +312,7 @@ func (b *builder) publicTier(v *ec2.Vpc, subnets map[string]*ec2.Subnet) (map[st
 		}
 		byAZ[az] = nat
 		ids = append(ids, nat.ID())
+		b.c.natIDs = append(b.c.natIDs, nat.ID())
 		ips = append(ips, eip.PublicIp)
 	}
 	if b.cfg.NATMode == NATSingle {

@@ -1,0 +1,223 @@
+package backup
+
+import (
+	"regexp"
+
+	"github.com/acme/platform/internal/check"
+)
+
+// maxRetentionDays is the longest lifecycle AWS Backup accepts (100 years).
+const maxRetentionDays = 36500
+
+// coldStorageMinimumDays is how long AWS Backup bills (and so requires) a
+// recovery point to stay in cold storage before it may be deleted.
+const coldStorageMinimumDays = 90
+
+// Config is the part of the backup's arguments that decides which resources
+// exist and how long recovery points live. It is what the stack reads from
+// the platform:backup config object; JSON names are the config keys.
+type Config struct {
+	// DailySchedule is when the daily backup starts, an AWS Backup cron
+	// expression in UTC with a fixed minute (AWS Backup runs at most hourly);
+	// default "cron(0 23 * * ? *)", clear of the database's default backup
+	// window (03:00-04:00) and maintenance window (Sunday 05:00-06:00), with
+	// which a snapshot must not collide.
+	DailySchedule string `json:"dailySchedule"`
+	// DailyRetentionDays is how long daily recovery points are kept, 1 to
+	// 36500; default 35.
+	DailyRetentionDays int `json:"dailyRetentionDays"`
+	// WeeklySchedule is when the weekly backup starts; default
+	// "cron(0 23 ? * SAT *)".
+	WeeklySchedule string `json:"weeklySchedule"`
+	// WeeklyRetentionDays is how long weekly recovery points are kept, at
+	// least dailyRetentionDays; 0 turns the weekly rule off; default 90.
+	WeeklyRetentionDays *int `json:"weeklyRetentionDays,omitempty"`
+	// MonthlySchedule is when the monthly backup starts; default
+	// "cron(0 23 1 * ? *)".
+	MonthlySchedule string `json:"monthlySchedule"`
+	// MonthlyRetentionDays is how long monthly recovery points are kept, at
+	// least dailyRetentionDays and weeklyRetentionDays; 0 turns the monthly
+	// rule off; default 365.
+	MonthlyRetentionDays *int `json:"monthlyRetentionDays,omitempty"`
+	// MonthlyColdStorageAfterDays moves monthly recovery points to cold
+	// storage after this many days, for resource types that support it (RDS
+	// snapshots do not: they stay warm whatever this says). AWS Backup needs
+	// at least 90 days in cold storage before deletion. Default 0 (never).
+	MonthlyColdStorageAfterDays int `json:"monthlyColdStorageAfterDays"`
+	// StartWindowMinutes is how late after its schedule a job may still
+	// start, 60 to 720; default 60 (AWS's own default of eight hours would let
+	// a job drift into the database's backup window).
+	StartWindowMinutes int `json:"startWindowMinutes"`
+	// CompletionWindowMinutes is how long a started job may run before AWS
+	// Backup cancels it, from startWindowMinutes + 60 to 10080; default 1440.
+	CompletionWindowMinutes int `json:"completionWindowMinutes"`
+	// DRRegion is the disaster-recovery region that receives a copy of every
+	// recovery point and the database's replicated automated backups, e.g.
+	// "us-west-2"; default "" (no copies). The stack builds the DR provider
+	// from it.
+	DRRegion string `json:"drRegion"`
+	// DRCopyRetentionDays is how long copies in the DR region are kept, 1 to
+	// 36500; default 35.
+	DRCopyRetentionDays int `json:"drCopyRetentionDays"`
+	// AutomatedBackupReplicationRetentionDays is how long RDS keeps the
+	// replicated automated backups (point-in-time restore) in the DR region,
+	// 1 to 35; default 7. Changing it replaces the replication, which starts
+	// over empty.
+	AutomatedBackupReplicationRetentionDays int `json:"automatedBackupReplicationRetentionDays"`
+	// VaultLock locks the vaults in governance mode: nobody without
+	// backup:BypassGovernanceRetention-level rights can delete a recovery
+	// point before vaultLockMinRetentionDays or shorten its lifecycle;
+	// default false.
+	VaultLock bool `json:"vaultLock"`
+	// VaultLockMinRetentionDays and VaultLockMaxRetentionDays bound every
+	// rule's (and copy's) retention while VaultLock is on; AWS Backup fails
+	// jobs outside them. Defaults 7 and 400.
+	VaultLockMinRetentionDays int `json:"vaultLockMinRetentionDays"`
+	VaultLockMaxRetentionDays int `json:"vaultLockMaxRetentionDays"`
+}
+
+// DefaultConfig returns the defaults every field falls back to.
+func DefaultConfig() Config {
+	return Config{
+		DailySchedule:                           "cron(0 23 * * ? *)",
+		DailyRetentionDays:                      35,
+		WeeklySchedule:                          "cron(0 23 ? * SAT *)",
+		WeeklyRetentionDays:                     intPtr(90),
+		MonthlySchedule:                         "cron(0 23 1 * ? *)",
+		MonthlyRetentionDays:                    intPtr(365),
+		StartWindowMinutes:                      60,
+		CompletionWindowMinutes:                 1440,
+		DRCopyRetentionDays:                     35,
+		AutomatedBackupReplicationRetentionDays: 7,
+		VaultLockMinRetentionDays:               7,
+		VaultLockMaxRetentionDays:               400,
+	}
+}
+
+// intPtr returns a fresh pointer on every call, so decoding a stack's value
+// over the defaults never writes into a shared default.
+func intPtr(v int) *int { return &v }
+
+// withDefaults fills zero-valued fields, for callers that build Config in Go.
+// The weekly and monthly retentions are pointers because 0 turns them off.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.DailySchedule == "" {
+		c.DailySchedule = d.DailySchedule
+	}
+	if c.DailyRetentionDays == 0 {
+		c.DailyRetentionDays = d.DailyRetentionDays
+	}
+	if c.WeeklySchedule == "" {
+		c.WeeklySchedule = d.WeeklySchedule
+	}
+	if c.WeeklyRetentionDays == nil {
+		c.WeeklyRetentionDays = d.WeeklyRetentionDays
+	}
+	if c.MonthlySchedule == "" {
+		c.MonthlySchedule = d.MonthlySchedule
+	}
+	if c.MonthlyRetentionDays == nil {
+		c.MonthlyRetentionDays = d.MonthlyRetentionDays
+	}
+	if c.StartWindowMinutes == 0 {
+		c.StartWindowMinutes = d.StartWindowMinutes
+	}
+	if c.CompletionWindowMinutes == 0 {
+		c.CompletionWindowMinutes = d.CompletionWindowMinutes
+	}
+	if c.DRCopyRetentionDays == 0 {
+		c.DRCopyRetentionDays = d.DRCopyRetentionDays
+	}
+	if c.AutomatedBackupReplicationRetentionDays == 0 {
+		c.AutomatedBackupReplicationRetentionDays = d.AutomatedBackupReplicationRetentionDays
+	}
+	if c.VaultLockMinRetentionDays == 0 {
+		c.VaultLockMinRetentionDays = d.VaultLockMinRetentionDays
+	}
+	if c.VaultLockMaxRetentionDays == 0 {
+		c.VaultLockMaxRetentionDays = d.VaultLockMaxRetentionDays
+	}
+	return c
+}
+
+var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+
+// Validate reports every problem with c, each naming its field.
+func (c Config) Validate() error {
+	var p check.Problems
+	p.Between("dailyRetentionDays", c.DailyRetentionDays, 1, maxRetentionDays)
+	if err := ValidateSchedule(c.DailySchedule); err != nil {
+		p.Addf("dailySchedule", "%s", err.Error())
+	}
+	weekly, monthly := deref(c.WeeklyRetentionDays), deref(c.MonthlyRetentionDays)
+	if weekly != 0 {
+		if err := ValidateSchedule(c.WeeklySchedule); err != nil {
+			p.Addf("weeklySchedule", "%s", err.Error())
+		}
+		if weekly < c.DailyRetentionDays || weekly > maxRetentionDays {
+			p.Addf("weeklyRetentionDays", "must be 0 (off) or between dailyRetentionDays (%d) and %d, got %d", c.DailyRetentionDays, maxRetentionDays, weekly)
+		}
+	}
+	if monthly != 0 {
+		if err := ValidateSchedule(c.MonthlySchedule); err != nil {
+			p.Addf("monthlySchedule", "%s", err.Error())
+		}
+		floor, what := c.DailyRetentionDays, "dailyRetentionDays"
+		if weekly > floor {
+			floor, what = weekly, "weeklyRetentionDays"
+		}
+		if monthly < floor || monthly > maxRetentionDays {
+			p.Addf("monthlyRetentionDays", "must be 0 (off) or between %s (%d) and %d, got %d", what, floor, maxRetentionDays, monthly)
+		}
+	}
+	switch cold := c.MonthlyColdStorageAfterDays; {
+	case cold < 0:
+		p.Addf("monthlyColdStorageAfterDays", "must be 0 (never) or a positive number of days, got %d", cold)
+	case cold > 0 && monthly == 0:
+		p.Addf("monthlyColdStorageAfterDays", "needs the monthly rule: set monthlyRetentionDays, or set this to 0")
+	case cold > 0 && monthly < cold+coldStorageMinimumDays:
+		p.Addf("monthlyColdStorageAfterDays", "leaves %d days in cold storage before monthlyRetentionDays (%d) deletes the recovery point; AWS Backup needs at least %d, so set it to at most %d or raise monthlyRetentionDays to at least %d",
+			monthly-cold, monthly, coldStorageMinimumDays, max(monthly-coldStorageMinimumDays, 0), cold+coldStorageMinimumDays)
+	}
+	p.Between("startWindowMinutes", c.StartWindowMinutes, 60, 720)
+	if c.CompletionWindowMinutes < c.StartWindowMinutes+60 || c.CompletionWindowMinutes > 10080 {
+		p.Addf("completionWindowMinutes", "must be between startWindowMinutes + 60 (%d) and 10080 (a week), got %d", c.StartWindowMinutes+60, c.CompletionWindowMinutes)
+	}
+	if c.DRRegion != "" && !regionRE.MatchString(c.DRRegion) {
+		p.Addf("drRegion", "must be \"\" (no DR copies) or an AWS region such as \"us-west-2\", got %q", c.DRRegion)
+	}
+	p.Between("drCopyRetentionDays", c.DRCopyRetentionDays, 1, maxRetentionDays)
+	p.Between("automatedBackupReplicationRetentionDays", c.AutomatedBackupReplicationRetentionDays, 1, 35)
+	if c.VaultLock {
+		c.validateLock(&p)
+	}
+	return p.Err()
+}
+
+// validateLock checks the lock's bounds and that every retention the plan
+// asks for fits them: AWS Backup fails a job whose lifecycle a locked vault
+// rejects, silently as far as Pulumi is concerned.
+func (c Config) validateLock(p *check.Problems) {
+	lo, hi := c.VaultLockMinRetentionDays, c.VaultLockMaxRetentionDays
+	p.Between("vaultLockMinRetentionDays", lo, 1, maxRetentionDays)
+	if hi < lo || hi > maxRetentionDays {
+		p.Addf("vaultLockMaxRetentionDays", "must be between vaultLockMinRetentionDays (%d) and %d, got %d", lo, maxRetentionDays, hi)
+		return
+	}
+	for _, r := range c.Rules(c.DRRegion != "") {
+		if r.RetentionDays < lo || r.RetentionDays > hi {
+			p.Addf(r.Name+"RetentionDays", "is %d, outside the vault lock's %d to %d days (vaultLockMinRetentionDays, vaultLockMaxRetentionDays); AWS Backup would fail every %s job", r.RetentionDays, lo, hi, r.Name)
+		}
+	}
+	if c.DRRegion != "" && (c.DRCopyRetentionDays < lo || c.DRCopyRetentionDays > hi) {
+		p.Addf("drCopyRetentionDays", "is %d, outside the vault lock's %d to %d days (vaultLockMinRetentionDays, vaultLockMaxRetentionDays); AWS Backup would fail every copy job", c.DRCopyRetentionDays, lo, hi)
+	}
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
