@@ -1,0 +1,133 @@
+package configref_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/acme/platform/internal/configref"
+	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/stacks"
+)
+
+// README.md's configuration reference is exactly what the code and the
+// stack files say: `go run ./cmd/configref` rewrites it.
+func TestReadmeReferenceIsUpToDate(t *testing.T) {
+	t.Parallel()
+	root := offlinetest.RepoRoot(t)
+	body, err := configref.Render(root)
+	require.NoError(t, err)
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	want, err := configref.Splice(string(readme), body)
+	require.NoError(t, err)
+	require.Equal(t, want, string(readme), "README.md's configuration reference is out of date: run `go run ./cmd/configref`")
+}
+
+// Every object the program reads is documented, with every key, and every
+// documented key has its meaning.
+func TestEveryKeyIsDocumented(t *testing.T) {
+	t.Parallel()
+	body, err := configref.Render(offlinetest.RepoRoot(t))
+	require.NoError(t, err)
+	for _, key := range stacks.ObjectKeys {
+		require.Contains(t, body, "#### `platform:"+key+"`")
+	}
+	keys := configref.Keys(body)
+	require.Greater(t, len(keys), 100)
+	for _, k := range []string{"azCount", "nodeGroups[].maxSize", "instanceClass", "roles.readOnly.connectionLimit", "snapshotRetentionDays", "deploymentMode", "drRegion", "database.readLatencyP95Ms"} {
+		require.Contains(t, keys, k)
+	}
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "| `") {
+			cells := strings.Split(line, " | ")
+			require.NotEmpty(t, strings.TrimSpace(strings.TrimSuffix(cells[len(cells)-1], "|")), "no meaning for %s", cells[0])
+		}
+	}
+}
+
+func TestSpliceNeedsTheMarkers(t *testing.T) {
+	t.Parallel()
+	_, err := configref.Splice("# no markers", "x")
+	require.Error(t, err)
+	out, err := configref.Splice("a\n"+configref.Begin+"\nold\n"+configref.End+"\nb", "new\n")
+	require.NoError(t, err)
+	require.Equal(t, "a\n"+configref.Begin+"\n\nnew\n"+configref.End+"\nb", out)
+}
+
+// docs/dr.md states the configuration its figures assume; it must be what
+// the stack files say.
+func TestDRDocAssumesTheRealStackFiles(t *testing.T) {
+	t.Parallel()
+	root := offlinetest.RepoRoot(t)
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "dr.md"))
+	require.NoError(t, err)
+	_, table, ok := strings.Cut(string(doc), "## Configuration this page assumes")
+	require.True(t, ok)
+	values := map[string]map[string]any{}
+	for _, stack := range []string{"dev", "prod"} {
+		cfg := offlinetest.StackConfig(t, stack)
+		values[stack] = map[string]any{}
+		for k, v := range cfg.Values {
+			var decoded any
+			if json.Unmarshal([]byte(v), &decoded) != nil {
+				decoded = v
+			}
+			values[stack][k] = decoded
+		}
+	}
+	checked := 0
+	for _, line := range strings.Split(table, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) != 5 || !strings.Contains(cells[1], "platform:") {
+			continue
+		}
+		keys := strings.Split(strings.Trim(cells[1], " `"), "` / `")
+		for col, stack := range map[int]string{2: "dev", 3: "prod"} {
+			shown := strings.Split(strings.TrimSpace(cells[col]), " / ")
+			if len(shown) != len(keys) || shown[0] == "—" {
+				continue // not set in that stack, or a note rather than one value per key
+			}
+			for i, key := range keys {
+				if i > 0 && !strings.Contains(key, ":") {
+					key = keys[0][:strings.LastIndex(keys[0], ".")+1] + key
+				}
+				want := strings.Trim(strings.Fields(shown[i])[0], "`")
+				got, found := lookupKey(values[stack], key)
+				require.True(t, found, "docs/dr.md assumes %s in %s, which the stack file does not set", key, stack)
+				require.Equal(t, want, fmt.Sprint(got), "docs/dr.md assumes %s = %s in %s", key, want, stack)
+				checked++
+			}
+		}
+	}
+	require.Greater(t, checked, 10)
+}
+
+func lookupKey(values map[string]any, key string) (any, bool) {
+	obj, path, _ := strings.Cut(key, ".")
+	cur, ok := values[obj]
+	if !ok {
+		return nil, false
+	}
+	if path == "" {
+		return cur, true
+	}
+	for _, part := range strings.Split(path, ".") {
+		m, isMap := cur.(map[string]any)
+		if !isMap {
+			return nil, false
+		}
+		if cur, ok = m[part]; !ok {
+			return nil, false
+		}
+	}
+	if s, isString := cur.(string); isString && s == "" {
+		return `""`, true
+	}
+	return cur, true
+}
