@@ -6,7 +6,7 @@ MODULES  := . policy
 PKGS     := ./...
 GOLANGCI ?= $(shell command -v golangci-lint 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/golangci-lint)
 
-.PHONY: all fmt fmt-check vet lint test test-short tidy-check plan plan-prod bench
+.PHONY: all fmt fmt-check vet lint test tidy-check plan bench fuzz
 
 all: fmt-check vet lint test
 
@@ -31,6 +31,21 @@ lint:
 test:
 	$(GO) test $(PKGS)
 	cd policy && $(GO) test $(PKGS)
+
+## bench: the performance benchmarks of docs/performance.md
+BENCHTIME ?= 5x
+bench:
+	$(GO) test ./internal/plan/ -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem
+
+## plan: the offline plan of a stack (make plan STACK=prod)
+STACK ?= dev
+plan:
+	$(GO) run ./cmd/plan --stack $(STACK) --policy-pack-config policy/config/$(STACK).json
+
+## fuzz: explore configuration values from the seeds (make fuzz FUZZTIME=10m)
+FUZZTIME ?= 2m
+fuzz:
+	$(GO) test ./stacks/ -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 
 ## tidy-check: fail if go.mod/go.sum of either module are not tidy
 tidy-check:
