@@ -33,16 +33,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *stack == "" {
-		fmt.Fprintln(stderr, "plan: --stack is required (e.g. --stack dev)")
+		_, _ = fmt.Fprintln(stderr, "plan: --stack is required (e.g. --stack dev)")
 		return 2
 	}
 	res, err := plan.Run(plan.Options{Dir: *dir, Stack: *stack, PolicyConfigPath: *policyConfig})
 	if err != nil {
 		var cfgErr *plan.ConfigError
 		if errors.As(err, &cfgErr) {
-			fmt.Fprintf(stderr, "plan: stack %s: %v\n", *stack, cfgErr.Err)
+			_, _ = fmt.Fprintf(stderr, "plan: stack %s: %v\n", *stack, cfgErr.Err)
 		} else {
-			fmt.Fprintf(stderr, "plan: %v\n", err)
+			_, _ = fmt.Fprintf(stderr, "plan: %v\n", err)
 		}
 		return 2
 	}
@@ -51,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		write = res.WriteJSON
 	}
 	if err := write(stdout); err != nil {
-		fmt.Fprintf(stderr, "plan: writing the plan: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "plan: writing the plan: %v\n", err)
 		return 2
 	}
 	return res.ExitCode()

@@ -404,7 +404,12 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 	batch := find(t, rec, tNodeGroup, "eks-batch")
 	require.Equal(t, clusterName, offlinetest.Str(t, batch, "clusterName"))
 	require.Equal(t, "1.33", offlinetest.Str(t, batch, "version"))
-	require.Equal(t, []string{"m6i.xlarge", "m5.xlarge"}, offlinetest.Strs(t, batch, "instanceTypes"))
+	require.Equal(t, []string{"m6i.xlarge", "m5.xlarge"}, offlinetest.Strs(t, batch, "instanceTypes"), "several types: on the node group")
+	require.False(t, offlinetest.Has(find(t, rec, tLT, "eks-batch"), "instanceType"))
+	// One type lives in the launch template, so changing it rolls the nodes
+	// instead of replacing the group (EKS cannot change a group's types).
+	require.False(t, offlinetest.Has(general, "instanceTypes"), "one type: not on the node group")
+	require.Equal(t, "m6i.large", offlinetest.Str(t, find(t, rec, tLT, "eks-general"), "instanceType"))
 	require.Equal(t, "SPOT", offlinetest.Str(t, batch, "capacityType"))
 	require.Equal(t, "AL2023_ARM_64_STANDARD", offlinetest.Str(t, batch, "amiType"))
 	require.Equal(t, "1.33.0-20250704", offlinetest.Str(t, batch, "releaseVersion"))

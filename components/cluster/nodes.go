@@ -118,12 +118,11 @@ func (b *builder) nodeGroups(sg *ec2.SecurityGroup, addons []pulumi.Resource) ([
 			ClusterName: b.cluster.Name,
 			// Following the cluster's version output makes node groups
 			// upgrade after the control plane, never before.
-			Version:       b.cluster.Version,
-			NodeRoleArn:   b.nodeRole.Arn,
-			SubnetIds:     b.args.SubnetIDs,
-			InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
-			CapacityType:  pulumi.String(g.CapacityType),
-			AmiType:       pulumi.String(g.AMIType),
+			Version:      b.cluster.Version,
+			NodeRoleArn:  b.nodeRole.Arn,
+			SubnetIds:    b.args.SubnetIDs,
+			CapacityType: pulumi.String(g.CapacityType),
+			AmiType:      pulumi.String(g.AMIType),
 			ScalingConfig: &eks.NodeGroupScalingConfigArgs{
 				MinSize:     pulumi.Int(g.MinSize),
 				MaxSize:     pulumi.Int(g.MaxSize),
@@ -144,6 +143,13 @@ func (b *builder) nodeGroups(sg *ec2.SecurityGroup, addons []pulumi.Resource) ([
 				Enabled: pulumi.Bool(isOn(g.AutoRepair)),
 			},
 			Tags: tags,
+		}
+		if len(g.InstanceTypes) > 1 {
+			// EKS cannot change a node group's instance types: a new list
+			// replaces the group (a blue/green roll: the new group comes up
+			// before the old one drains). A single type lives in the launch
+			// template instead, where a change is a rolling update.
+			args.InstanceTypes = pulumi.ToStringArray(g.InstanceTypes)
 		}
 		if g.ReleaseVersion != "" {
 			args.ReleaseVersion = pulumi.String(g.ReleaseVersion)
@@ -197,7 +203,7 @@ func (b *builder) launchTemplate(g NodeGroup, sg *ec2.SecurityGroup) (*ec2.Launc
 			Tags:         pulumi.ToStringMap(instanceTags),
 		})
 	}
-	lt, err := ec2.NewLaunchTemplate(b.ctx, res, &ec2.LaunchTemplateArgs{
+	ltArgs := &ec2.LaunchTemplateArgs{
 		Description:          pulumi.String("EKS node group " + g.Name + " of " + b.clusterName),
 		UpdateDefaultVersion: pulumi.Bool(true),
 		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
@@ -222,7 +228,11 @@ func (b *builder) launchTemplate(g NodeGroup, sg *ec2.SecurityGroup) (*ec2.Launc
 		VpcSecurityGroupIds: pulumi.StringArray{b.c.ClusterSecurityGroupID, sg.ID()},
 		TagSpecifications:   specs,
 		Tags:                b.tags("-"+g.Name, nil),
-	}, b.parent)
+	}
+	if len(g.InstanceTypes) == 1 {
+		ltArgs.InstanceType = pulumi.String(g.InstanceTypes[0])
+	}
+	lt, err := ec2.NewLaunchTemplate(b.ctx, res, ltArgs, b.parent)
 	if err != nil {
 		return nil, fmt.Errorf("launch template for %s: %w", g.Name, err)
 	}

@@ -251,8 +251,9 @@ func (b *builder) build() error {
 		logGroups = append(logGroups, lg)
 	}
 
+	// The description is fixed: changing it replaces the security group.
 	sg, err := parts.NewSecurityGroup(ctx, name+"-sg", b.args.VPCID,
-		"PostgreSQL "+b.identifier+": port "+strconv.Itoa(cfg.Port)+" from named security groups only", b.args.Tags, b.parent)
+		"PostgreSQL "+b.identifier+": the database port from named security groups only", b.args.Tags, b.parent)
 	if err != nil {
 		return err
 	}

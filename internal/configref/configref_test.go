@@ -26,7 +26,15 @@ func TestReadmeReferenceIsUpToDate(t *testing.T) {
 	require.NoError(t, err)
 	want, err := configref.Splice(string(readme), body)
 	require.NoError(t, err)
-	require.Equal(t, want, string(readme), "README.md's configuration reference is out of date: run `go run ./cmd/configref`")
+	if want != string(readme) {
+		got, exp := strings.Split(string(readme), "\n"), strings.Split(want, "\n")
+		for i := range min(len(got), len(exp)) {
+			if got[i] != exp[i] {
+				t.Fatalf("README.md's configuration reference is out of date (run `go run ./cmd/configref`); line %d is\n%s\nbut should be\n%s", i+1, got[i], exp[i])
+			}
+		}
+		t.Fatalf("README.md's configuration reference is out of date (run `go run ./cmd/configref`)")
+	}
 }
 
 // Every object the program reads is documented, with every key, and every

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -52,7 +53,7 @@ func (r *Result) AnalyzerResources() []policyx.AnalyzerResource {
 
 // providerOf returns the provider a resource is managed by.
 func (r *Result) providerOf(res *offline.Resource, byURN map[string]*offline.Resource) policyx.AnalyzerProviderResource {
-	if !res.Custom {
+	if !res.Custom || strings.HasPrefix(res.Type, "pulumi:providers:") {
 		return policyx.AnalyzerProviderResource{}
 	}
 	if i := strings.LastIndex(res.Provider, "::"); i > 0 {
@@ -71,8 +72,12 @@ func (r *Result) providerOf(res *offline.Resource, byURN map[string]*offline.Res
 	for k, v := range r.Config.Values {
 		if name, ok := strings.CutPrefix(k, pkg+":"); ok {
 			// Default providers get their configuration as the engine
-			// passes it: strings, objects as JSON.
-			props[resource.PropertyKey(name)] = resource.NewProperty(v)
+			// passes it: strings, objects as JSON, secrets as secrets.
+			pv := resource.NewProperty(v)
+			if slices.Contains(r.Config.SecretKeys, k) {
+				pv = resource.MakeSecret(pv)
+			}
+			props[resource.PropertyKey(name)] = pv
 		}
 	}
 	return policyx.AnalyzerProviderResource{

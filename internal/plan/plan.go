@@ -34,6 +34,8 @@ type Options struct {
 type Output struct {
 	Value  any
 	Secret bool
+	// Known is false for a value only known once the resources exist.
+	Known bool
 }
 
 // Result is a finished plan.
@@ -81,16 +83,21 @@ func Run(opts Options) (*Result, error) {
 		var err error
 		policyCfg, err = pack.LoadConfig(filepath.Clean(opts.PolicyConfigPath))
 		if err != nil {
-			return nil, &ConfigError{fmt.Errorf("policy pack config %s: %w", opts.PolicyConfigPath, err)}
+			return nil, &ConfigError{err} // LoadConfig names the file
 		}
 	}
 
 	var platform *stacks.Platform
+	var programErr error
 	rec, err := offline.Run(cfg, true, func(ctx *pulumi.Context) error {
-		var err error
-		platform, err = stacks.Program(ctx)
-		return err
+		platform, programErr = stacks.Program(ctx)
+		return programErr
 	})
+	if programErr != nil {
+		// The program's own error, without the runtime's wrapping: it
+		// names the config key.
+		return nil, &ConfigError{programErr}
+	}
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
@@ -130,7 +137,7 @@ func awaitOutputs(m pulumi.Map) (map[string]Output, error) {
 		if err != nil {
 			return nil, fmt.Errorf("stack output %s: %w", k, err)
 		}
-		out[k] = Output{Value: r.Value, Secret: r.Secret}
+		out[k] = Output{Value: r.Value, Secret: r.Secret, Known: r.Known}
 	}
 	return out, nil
 }
@@ -188,6 +195,9 @@ func (r *Result) outputProperties() resource.PropertyMap {
 	m := resource.PropertyMap{}
 	for k, o := range r.Outputs {
 		v := resource.NewPropertyValue(o.Value)
+		if !o.Known {
+			v = resource.MakeComputed(resource.NewProperty(""))
+		}
 		if o.Secret {
 			v = resource.MakeSecret(v)
 		}
