@@ -2,10 +2,11 @@
 // mocks with the stack's real configuration, prints what `pulumi preview`
 // would create, and gates it with the policy pack. It needs nothing but Go.
 //
-//	go run ./cmd/plan --stack dev [--policy-pack-config policy/config/dev.json] [--json]
+//	go run ./cmd/plan --stack dev [--policy-pack-config policy/config/dev.json] [--json] [--baseline base.json]
 //
-// Exit status: 0 when no mandatory policy is violated, 1 when one is, 2 when
-// the configuration or the program is in error (the message names the key).
+// Exit status: 0 when no mandatory policy is violated, 1 when one is (or when
+// --baseline shows a stateful resource replaced or deleted), 2 when the
+// configuration or the program is in error (the message names the key).
 package main
 
 import (
@@ -29,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and the stack files")
 	policyConfig := fs.String("policy-pack-config", "", "policy pack configuration (as for pulumi --policy-pack-config)")
 	asJSON := fs.Bool("json", false, "write the plan as one JSON document")
+	baseline := fs.String("baseline", "", "a --json plan of the same stack from the base branch: "+
+		"report the stateful resources this change would replace or delete, and fail if there are any")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -54,5 +57,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "plan: writing the plan: %v\n", err)
 		return 2
 	}
-	return res.ExitCode()
+	code := res.ExitCode()
+	if *baseline != "" {
+		base, err := plan.LoadBaseline(*baseline)
+		if err != nil {
+			_, _ = fmt.Fprintf(stderr, "plan: %v\n", err)
+			return 2
+		}
+		changes, err := res.CompareWithBaseline(base)
+		if err != nil {
+			_, _ = fmt.Fprintf(stderr, "plan: %v\n", err)
+			return 2
+		}
+		// The verdict goes to stderr so that --json output stays one
+		// document.
+		if unsafe := plan.Unsafe(changes); len(unsafe) > 0 {
+			_, _ = fmt.Fprintf(stderr, "\nCompared with the baseline, this change replaces or deletes %d stateful resource(s):\n%s\n",
+				len(unsafe), plan.Describe(unsafe))
+			code = 1
+		} else {
+			_, _ = fmt.Fprintf(stderr, "\nCompared with the baseline: %d resource(s) change, no stateful resource is replaced or deleted.\n", len(changes))
+		}
+	}
+	return code
 }

@@ -144,13 +144,19 @@ type DocumentPath struct {
 
 // DocumentResource is one planned resource; secret inputs are redacted.
 type DocumentResource struct {
-	URN          string         `json:"urn"`
-	Type         string         `json:"type"`
-	Name         string         `json:"name"`
-	Parent       string         `json:"parent,omitempty"`
-	Protect      bool           `json:"protect,omitempty"`
-	Dependencies []string       `json:"dependencies,omitempty"`
-	Inputs       map[string]any `json:"inputs"`
+	URN              string              `json:"urn"`
+	Type             string              `json:"type"`
+	Name             string              `json:"name"`
+	Parent           string              `json:"parent,omitempty"`
+	Custom           bool                `json:"custom,omitempty"`
+	Provider         string              `json:"provider,omitempty"`
+	Protect          bool                `json:"protect,omitempty"`
+	Dependencies     []string            `json:"dependencies,omitempty"`
+	IgnoreChanges    []string            `json:"ignoreChanges,omitempty"`
+	ReplaceOnChanges []string            `json:"replaceOnChanges,omitempty"`
+	AliasURNs        []string            `json:"aliasUrns,omitempty"`
+	AliasSpecs       []offline.AliasSpec `json:"aliasSpecs,omitempty"`
+	Inputs           map[string]any      `json:"inputs"`
 }
 
 // DocumentFinding is one policy violation.
@@ -175,8 +181,10 @@ func (r *Result) JSON() Document {
 	doc := Document{Project: r.Project, Stack: r.Stack, Outputs: map[string]any{}, Resources: []DocumentResource{}, Violations: []DocumentFinding{}}
 	for _, res := range r.Resources {
 		doc.Resources = append(doc.Resources, DocumentResource{
-			URN: res.URN, Type: res.Type, Name: res.Name, Parent: res.Parent, Protect: res.Protect,
-			Dependencies: res.Dependencies, Inputs: MapToJSON(res.Inputs),
+			URN: res.URN, Type: res.Type, Name: res.Name, Parent: res.Parent, Custom: res.Custom,
+			Provider: res.Provider, Protect: res.Protect, Dependencies: res.Dependencies,
+			IgnoreChanges: res.IgnoreChanges, ReplaceOnChanges: res.ReplaceOnChanges,
+			AliasURNs: res.AliasURNs, AliasSpecs: res.AliasSpecs, Inputs: MapToJSON(res.Inputs),
 		})
 	}
 	for k, o := range r.Outputs {

@@ -125,6 +125,7 @@ func TestPullRequestWorkflow(t *testing.T) {
 	require.Contains(t, w.On, "pull_request")
 	require.Contains(t, raw, "bash .ci/run", "lint and tests")
 	require.Contains(t, raw, "go run ./cmd/plan", "the offline plan needs no credentials")
+	require.Contains(t, raw, "--baseline", "stateful replacements are gated against the base branch's plan")
 	require.Contains(t, raw, "head.repo.full_name == github.repository", "forks get the offline gate only")
 	var preview bool
 	for _, job := range w.Jobs {
