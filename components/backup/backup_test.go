@@ -3,7 +3,6 @@ package backup_test
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -369,20 +368,10 @@ func TestEveryChildIsParentedAndTagged(t *testing.T) {
 	rec, _ := deploy(t, backup.Config{VaultLock: true}, true, func(a *backup.BackupArgs) {
 		a.Tags = map[string]string{"Team": "platform"}
 	})
-	comp := find(t, rec, backup.TypeToken, "backup")
-	children := rec.Descendants(comp.URN)
-	require.Len(t, children, len(rec.Resources())-2, "everything but the test's provider is below the component")
-	for _, r := range children {
-		require.Equal(t, comp.URN, r.Parent, "%s %s", r.Type, r.Name)
-		require.True(t, strings.HasPrefix(r.Name, "backup-"), "child names derive from the component's: %s", r.Name)
-		if offlinetest.Has(r, "tags") {
-			require.Equal(t, "platform", offlinetest.Str(t, r, "tags.Team"), "%s %s", r.Type, r.Name)
-		}
-	}
+	// The DR provider is the test's own, outside the component.
+	offlinetest.RequireParentedAndTagged(t, rec, backup.TypeToken, "backup", map[string]string{"Team": "platform"}, nil, "pulumi:providers:aws")
 	for _, typ := range []string{tVault, tPlan, tKey, tRole} {
-		for _, r := range rec.ByType(typ) {
-			require.True(t, offlinetest.Has(r, "tags.Name"), "%s %s is tagged", typ, r.Name)
-		}
+		require.NotEmpty(t, rec.ByType(typ), "%s is among the checked resources", typ)
 	}
 }
 

@@ -263,18 +263,7 @@ func TestEveryChildIsParentedAndTagged(t *testing.T) {
 		a.Tags = map[string]string{"Team": "platform"}
 		a.IngressFrom = map[string]pulumi.StringInput{"eks-nodes": pulumi.String("sg-nodes")}
 	})
-	comp := rec.Find(broker.TypeToken, "broker")
-	require.NotNil(t, comp)
-	children := rec.Descendants(comp.URN)
-	require.Len(t, children, len(rec.Resources())-1, "every resource is below the component")
-	for _, r := range children {
-		require.Equal(t, comp.URN, r.Parent, "%s %s", r.Type, r.Name)
-		require.True(t, strings.HasPrefix(r.Name, "broker"), "child names derive from the component's: %s", r.Name)
-		if offlinetest.Has(r, "tags") && r.Type != tIngress {
-			require.Equal(t, "platform", offlinetest.Str(t, r, "tags.Team"), "%s %s", r.Type, r.Name)
-			require.NotEmpty(t, offlinetest.Str(t, r, "tags.Name"))
-		}
-	}
+	offlinetest.RequireParentedAndTagged(t, rec, broker.TypeToken, "broker", map[string]string{"Team": "platform"}, []string{tIngress})
 }
 
 func TestOutputs(t *testing.T) {

@@ -423,20 +423,9 @@ func TestEveryChildIsParentedAndTagged(t *testing.T) {
 	t.Parallel()
 	rec, _ := deploy(t, monitoring.Config{Subscriptions: []monitoring.Subscription{{Protocol: "email", Endpoint: "a@example.com"}}},
 		watchAll(2), func(a *monitoring.MonitoringArgs) { a.Tags = map[string]string{"Team": "platform"} })
-	comp := find(t, rec, monitoring.TypeToken, "monitoring")
-	children := rec.Descendants(comp.URN)
-	require.Len(t, children, len(rec.Resources())-1, "every resource is below the component")
-	for _, r := range children {
-		require.Equal(t, comp.URN, r.Parent, "%s %s", r.Type, r.Name)
-		require.True(t, strings.HasPrefix(r.Name, "monitoring-"), "child names derive from the component's: %s", r.Name)
-		if offlinetest.Has(r, "tags") {
-			require.Equal(t, "platform", offlinetest.Str(t, r, "tags.Team"), "%s %s", r.Type, r.Name)
-		}
-	}
+	offlinetest.RequireParentedAndTagged(t, rec, monitoring.TypeToken, "monitoring", map[string]string{"Team": "platform"}, nil)
 	for _, typ := range []string{tAlarm, tTopic, tKey} {
-		for _, r := range rec.ByType(typ) {
-			require.True(t, offlinetest.Has(r, "tags.Name"), "%s %s", typ, r.Name)
-		}
+		require.NotEmpty(t, rec.ByType(typ), "%s is among the checked resources", typ)
 	}
 }
 

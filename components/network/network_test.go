@@ -322,18 +322,7 @@ func TestEveryChildIsParentedAndTagged(t *testing.T) {
 	rec, _ := deploy(t, network.Config{InterfaceEndpoints: []string{"sts"}}, func(a *network.VpcArgs) {
 		a.Tags = map[string]string{"Team": "platform"}
 	})
-	comp := rec.Find(network.TypeToken, "vpc")
-	require.NotNil(t, comp)
-	children := rec.Descendants(comp.URN)
-	require.Len(t, children, len(rec.Resources())-1, "every resource is below the component")
-	for _, r := range children {
-		require.Equal(t, comp.URN, r.Parent, "%s %s", r.Type, r.Name)
-		require.True(t, strings.HasPrefix(r.Name, "vpc"), "child names derive from the component's: %s", r.Name)
-		if offlinetest.Has(r, "tags") {
-			require.Equal(t, "platform", offlinetest.Str(t, r, "tags.Team"), "%s %s", r.Type, r.Name)
-			require.NotEmpty(t, offlinetest.Str(t, r, "tags.Name"))
-		}
-	}
+	offlinetest.RequireParentedAndTagged(t, rec, network.TypeToken, "vpc", map[string]string{"Team": "platform"}, nil)
 }
 
 func TestOutputs(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"context"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -127,4 +129,37 @@ func Has(r *offline.Resource, path string) bool {
 	}
 	_, _, ok := offline.Get(r.Inputs, path)
 	return ok
+}
+
+// RequireParentedAndTagged checks the component conventions on everything a
+// component registered: every resource except those of the excluded types
+// (e.g. a provider the test itself built) sits directly under the component
+// with a name derived from the component's, and every resource that takes
+// tags carries the given ones (untagged lists types whose tags are not the
+// component's to set, such as rules tagged by their own scheme).
+func RequireParentedAndTagged(t testing.TB, rec *offline.Recorder, typeToken, name string, tags map[string]string, untagged []string, excluded ...string) {
+	t.Helper()
+	comp := rec.Find(typeToken, name)
+	require.NotNil(t, comp, "component %s %s not registered", typeToken, name)
+	outside := 1 // the component itself
+	for _, r := range rec.Resources() {
+		for _, ex := range excluded {
+			if r.Type == ex {
+				outside++
+			}
+		}
+	}
+	children := rec.Descendants(comp.URN)
+	require.Len(t, children, len(rec.Resources())-outside, "every resource is below the component")
+	for _, r := range children {
+		require.Equal(t, comp.URN, r.Parent, "%s %s", r.Type, r.Name)
+		require.True(t, strings.HasPrefix(r.Name, name), "child names derive from the component's: %s", r.Name)
+		if !Has(r, "tags") || slices.Contains(untagged, r.Type) {
+			continue
+		}
+		for k, v := range tags {
+			require.Equal(t, v, Str(t, r, "tags."+k), "%s %s", r.Type, r.Name)
+		}
+		require.NotEmpty(t, Str(t, r, "tags.Name"), "%s %s", r.Type, r.Name)
+	}
 }
