@@ -1,5 +1,6 @@
-// Command configref rewrites the configuration reference in README.md from
-// the code (types, defaults, doc comments) and the stack files.
+// Command configref rewrites the generated parts of README.md: the
+// configuration reference (from the components' types, defaults and doc
+// comments and the stack files) and the list of policies (from the pack).
 //
 //	go run ./cmd/configref          # rewrite README.md
 //	go run ./cmd/configref -check   # fail if README.md is out of date
@@ -16,17 +17,12 @@ import (
 func main() {
 	check := flag.Bool("check", false, "only check that README.md is up to date")
 	flag.Parse()
-	body, err := configref.Render(".")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "configref:", err)
-		os.Exit(2)
-	}
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "configref:", err)
 		os.Exit(2)
 	}
-	out, err := configref.Splice(string(readme), body)
+	out, err := configref.Update(".", string(readme))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "configref:", err)
 		os.Exit(2)
