@@ -6,7 +6,6 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -133,31 +132,25 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 		releaseOpts = append(releaseOpts, pulumi.DependsOn(args.DependsOn))
 	}
 	if cfg.Autoscaler.On() {
-		if _, err := helmv3.NewRelease(ctx, name+"-cluster-autoscaler", &helmv3.ReleaseArgs{
-			Name:           pulumi.String("cluster-autoscaler"),
-			Chart:          pulumi.String("cluster-autoscaler"),
-			Version:        pulumi.String(cfg.Autoscaler.ChartVersion),
-			RepositoryOpts: &helmv3.RepositoryOptsArgs{Repo: pulumi.String(AutoscalerChartRepo)},
-			Namespace:      pulumi.String(SystemNamespace),
-			Values:         AutoscalerValues(cfg.Autoscaler, args.ClusterName, args.Region, args.AutoscalerRoleARN),
-			CleanupOnFail:  pulumi.Bool(true),
-			MaxHistory:     pulumi.Int(10),
-			Timeout:        pulumi.Int(600),
+		if _, err := newRelease(ctx, name+"-cluster-autoscaler", releaseArgs{
+			Name:      "cluster-autoscaler",
+			Chart:     "cluster-autoscaler",
+			Version:   cfg.Autoscaler.ChartVersion,
+			Repo:      AutoscalerChartRepo,
+			Namespace: SystemNamespace,
+			Values:    AutoscalerValues(cfg.Autoscaler, args.ClusterName, args.Region, args.AutoscalerRoleARN),
 		}, releaseOpts...); err != nil {
 			return nil, fmt.Errorf("cluster system %q: cluster autoscaler: %w", name, err)
 		}
 	}
 	if cfg.MetricsServer.On() {
-		if _, err := helmv3.NewRelease(ctx, name+"-metrics-server", &helmv3.ReleaseArgs{
-			Name:           pulumi.String("metrics-server"),
-			Chart:          pulumi.String("metrics-server"),
-			Version:        pulumi.String(cfg.MetricsServer.ChartVersion),
-			RepositoryOpts: &helmv3.RepositoryOptsArgs{Repo: pulumi.String(MetricsServerChartRepo)},
-			Namespace:      pulumi.String(SystemNamespace),
-			Values:         MetricsServerValues(cfg.MetricsServer),
-			CleanupOnFail:  pulumi.Bool(true),
-			MaxHistory:     pulumi.Int(10),
-			Timeout:        pulumi.Int(600),
+		if _, err := newRelease(ctx, name+"-metrics-server", releaseArgs{
+			Name:      "metrics-server",
+			Chart:     "metrics-server",
+			Version:   cfg.MetricsServer.ChartVersion,
+			Repo:      MetricsServerChartRepo,
+			Namespace: SystemNamespace,
+			Values:    MetricsServerValues(cfg.MetricsServer),
 		}, releaseOpts...); err != nil {
 			return nil, fmt.Errorf("cluster system %q: metrics-server: %w", name, err)
 		}

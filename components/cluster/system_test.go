@@ -1,6 +1,8 @@
 package cluster_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -108,6 +110,11 @@ func TestClusterAutoscalerRelease(t *testing.T) {
 	require.Equal(t, "9.50.1", offlinetest.Str(t, r, "version"))
 	require.Equal(t, "https://kubernetes.github.io/autoscaler", offlinetest.Str(t, r, "repositoryOpts.repo"))
 	require.Equal(t, "kube-system", offlinetest.Str(t, r, "namespace"))
+	// Registered as pulumi-kubernetes' helm/v3.NewRelease would register it.
+	require.Equal(t, "true", offlinetest.Str(t, r, "compat"))
+	require.Equal(t, pinnedKubernetesSDK(t), r.Version, "the Kubernetes provider pinned in go.mod")
+	require.True(t, offlinetest.Bool(t, r, "cleanupOnFail"))
+	require.Equal(t, 600.0, offlinetest.Num(t, r, "timeout"))
 
 	require.Equal(t, clusterName, offlinetest.Str(t, r, "values.autoDiscovery.clusterName"))
 	require.Equal(t, []string{"k8s.io/cluster-autoscaler/enabled", "k8s.io/cluster-autoscaler/" + clusterName}, offlinetest.Strs(t, r, "values.autoDiscovery.tags"))
@@ -258,4 +265,18 @@ func systemArgs() *cluster.SystemArgs {
 		AutoscalerRoleARN: pulumi.String("arn:aws:iam::123456789012:role/autoscaler"),
 		VolumeKMSKeyARN:   pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k"),
 	}
+}
+
+// pinnedKubernetesSDK reads the pulumi-kubernetes version from go.mod.
+func pinnedKubernetesSDK(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(offlinetest.RepoRoot(t), "go.mod"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "github.com/pulumi/pulumi-kubernetes/sdk/v4" {
+			return strings.TrimPrefix(f[1], "v")
+		}
+	}
+	t.Fatal("go.mod does not require pulumi-kubernetes")
+	return ""
 }

@@ -21,7 +21,9 @@ type Resource struct {
 	// Provider is the provider reference ("urn::id") for custom resources with
 	// an explicit provider; empty for the default provider.
 	Provider string
-	ID       string
+	// Version is the provider plugin version the registration asks for.
+	Version string
+	ID      string
 	// Inputs are the properties the program sent, secrets kept as secrets.
 	Inputs resource.PropertyMap
 	// Outputs are the state the mock returned (inputs plus computed values).
@@ -98,6 +100,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	if rpc := args.RegisterRPC; rpc != nil {
 		res.Parent = rpc.GetParent()
+		res.Version = rpc.GetVersion()
 		res.Protect = rpc.GetProtect()
 		res.RetainOnDelete = rpc.GetRetainOnDelete()
 		res.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
