@@ -15,10 +15,8 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-var (
-	account   = parts.Account{ID: "123456789012", Region: "us-east-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
-	drAccount = parts.Account{ID: "123456789012", Region: "us-west-2", Partition: "aws", DNSSuffix: "amazonaws.com"}
-)
+// drAccount is the test account in the DR region.
+var drAccount = parts.Account{ID: offlinetest.Account.ID, Region: "us-west-2", Partition: "aws", DNSSuffix: "amazonaws.com"}
 
 const (
 	dbARN = "arn:aws:rds:us-east-1:123456789012:db:platform-test-db"
@@ -43,7 +41,7 @@ func deploy(t *testing.T, cfg backup.Config, withDR bool, mutate ...func(*backup
 	t.Helper()
 	var b *backup.Backup
 	rec := offlinetest.Run(t, func(ctx *pulumi.Context) error {
-		args := &backup.BackupArgs{Config: cfg, Account: account, DatabaseARN: pulumi.String(dbARN)}
+		args := &backup.BackupArgs{Config: cfg, Account: offlinetest.Account, DatabaseARN: pulumi.String(dbARN)}
 		if withDR {
 			p, err := aws.NewProvider(ctx, "dr", &aws.ProviderArgs{Region: pulumi.String("us-west-2")})
 			if err != nil {
@@ -70,20 +68,6 @@ func drProvider(t *testing.T, rec *offline.Recorder) string {
 	return p.URN + "::" + p.ID
 }
 
-func find(t *testing.T, rec *offline.Recorder, typ, name string) *offline.Resource {
-	t.Helper()
-	r := rec.Find(typ, name)
-	require.NotNilf(t, r, "%s %s not registered", typ, name)
-	return r
-}
-
-func outputString(t *testing.T, r *offline.Resource, key string) string {
-	t.Helper()
-	v, ok := offline.GetString(r.Outputs, key)
-	require.Truef(t, ok, "%s %s has no output %q", r.Type, r.Name, key)
-	return v
-}
-
 type planRule struct {
 	RuleName                   string `json:"ruleName"`
 	TargetVaultName            string `json:"targetVaultName"`
@@ -107,7 +91,7 @@ type planRule struct {
 // rules decodes the plan's rules as they were sent.
 func rules(t *testing.T, rec *offline.Recorder) map[string]planRule {
 	t.Helper()
-	plan := find(t, rec, tPlan, "backup-plan")
+	plan := offlinetest.Find(t, rec, tPlan, "backup-plan")
 	raw, err := json.Marshal(plan.Inputs["rules"].Mappable())
 	require.NoError(t, err)
 	var list []planRule
@@ -133,10 +117,10 @@ func TestDefaults(t *testing.T) {
 	require.Zero(t, counts[tLock], "vault lock is off by default")
 	require.Zero(t, counts[tReplication], "no DR region, no replication")
 
-	key := find(t, rec, tKey, "backup-key")
-	vault := find(t, rec, tVault, "backup-vault")
+	key := offlinetest.Find(t, rec, tKey, "backup-key")
+	vault := offlinetest.Find(t, rec, tVault, "backup-vault")
 	require.Equal(t, "platform-test-backup", offlinetest.Str(t, vault, "name"))
-	require.Equal(t, outputString(t, key, "arn"), offlinetest.Str(t, vault, "kmsKeyArn"), "the vault uses our customer-managed key")
+	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, vault, "kmsKeyArn"), "the vault uses our customer-managed key")
 	require.False(t, offlinetest.Bool(t, vault, "forceDestroy"), "a vault with recovery points must refuse deletion")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
 	require.Equal(t, 30.0, offlinetest.Num(t, key, "deletionWindowInDays"))
@@ -164,10 +148,10 @@ func TestDefaults(t *testing.T) {
 		require.Empty(t, r.CopyActions, "%s: no copies without a DR region", name)
 	}
 
-	sel := find(t, rec, tSelection, "backup-selection")
+	sel := offlinetest.Find(t, rec, tSelection, "backup-selection")
 	require.Equal(t, []string{dbARN}, offlinetest.Strs(t, sel, "resources"), "the selection covers the database")
 	require.Equal(t, "backup-plan-id", offlinetest.Str(t, sel, "planId"))
-	require.Equal(t, outputString(t, find(t, rec, tRole, "backup-role"), "arn"), offlinetest.Str(t, sel, "iamRoleArn"))
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Find(t, rec, tRole, "backup-role"), "arn"), offlinetest.Str(t, sel, "iamRoleArn"))
 	require.True(t, sel.DeleteBeforeReplace, "a replacement selection takes over the fixed name")
 
 	for _, r := range rec.Resources() {
@@ -178,7 +162,7 @@ func TestDefaults(t *testing.T) {
 func TestRole(t *testing.T) {
 	t.Parallel()
 	rec, _ := deploy(t, backup.Config{}, false)
-	role := find(t, rec, tRole, "backup-role")
+	role := offlinetest.Find(t, rec, tRole, "backup-role")
 	var trust struct {
 		Statement []struct {
 			Effect    string
@@ -195,7 +179,7 @@ func TestRole(t *testing.T) {
 	var policies []string
 	var attachmentURNs []string
 	for _, a := range rec.ByType(tAttachment) {
-		require.Equal(t, outputString(t, role, "name"), offlinetest.Str(t, a, "role"))
+		require.Equal(t, offlinetest.OutputString(t, role, "name"), offlinetest.Str(t, a, "role"))
 		policies = append(policies, offlinetest.Str(t, a, "policyArn"))
 		attachmentURNs = append(attachmentURNs, a.URN)
 	}
@@ -203,7 +187,7 @@ func TestRole(t *testing.T) {
 		"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
 		"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
 	}, policies)
-	sel := find(t, rec, tSelection, "backup-selection")
+	sel := offlinetest.Find(t, rec, tSelection, "backup-selection")
 	require.Subset(t, sel.Dependencies, attachmentURNs, "the selection waits for the role's policies")
 }
 
@@ -212,10 +196,10 @@ func TestDisasterRecoveryRegion(t *testing.T) {
 	rec, b := deploy(t, backup.Config{DRCopyRetentionDays: 60, AutomatedBackupReplicationRetentionDays: 14}, true)
 	dr := drProvider(t, rec)
 
-	drKey := find(t, rec, tKey, "backup-dr-key")
-	drVault := find(t, rec, tVault, "backup-dr-vault")
-	repl := find(t, rec, tReplication, "backup-database-replication")
-	for _, r := range []*offline.Resource{drKey, find(t, rec, tAlias, "backup-dr-key"), drVault, repl} {
+	drKey := offlinetest.Find(t, rec, tKey, "backup-dr-key")
+	drVault := offlinetest.Find(t, rec, tVault, "backup-dr-vault")
+	repl := offlinetest.Find(t, rec, tReplication, "backup-database-replication")
+	for _, r := range []*offline.Resource{drKey, offlinetest.Find(t, rec, tAlias, "backup-dr-key"), drVault, repl} {
 		require.Equal(t, dr, r.Provider, "%s %s lives in the DR region", r.Type, r.Name)
 	}
 	for _, name := range []string{"backup-key", "backup-vault", "backup-plan", "backup-selection", "backup-role"} {
@@ -227,15 +211,15 @@ func TestDisasterRecoveryRegion(t *testing.T) {
 	}
 
 	require.Equal(t, "platform-test-backup-dr", offlinetest.Str(t, drVault, "name"))
-	require.Equal(t, outputString(t, drKey, "arn"), offlinetest.Str(t, drVault, "kmsKeyArn"), "the DR vault uses the DR region's own key")
-	require.NotEqual(t, offlinetest.Str(t, find(t, rec, tVault, "backup-vault"), "kmsKeyArn"), offlinetest.Str(t, drVault, "kmsKeyArn"))
+	require.Equal(t, offlinetest.OutputString(t, drKey, "arn"), offlinetest.Str(t, drVault, "kmsKeyArn"), "the DR vault uses the DR region's own key")
+	require.NotEqual(t, offlinetest.Str(t, offlinetest.Find(t, rec, tVault, "backup-vault"), "kmsKeyArn"), offlinetest.Str(t, drVault, "kmsKeyArn"))
 	var policy struct{ Statement []map[string]any }
 	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, drKey, "policy")), &policy))
 	require.Equal(t, map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, policy.Statement[0]["Principal"], "same account administers the DR key")
 
 	// RDS replicates point-in-time backups into the DR region under the DR key.
 	require.Equal(t, dbARN, offlinetest.Str(t, repl, "sourceDbInstanceArn"))
-	require.Equal(t, outputString(t, drKey, "arn"), offlinetest.Str(t, repl, "kmsKeyId"))
+	require.Equal(t, offlinetest.OutputString(t, drKey, "arn"), offlinetest.Str(t, repl, "kmsKeyId"))
 	require.Equal(t, 14.0, offlinetest.Num(t, repl, "retentionPeriod"))
 	require.True(t, repl.DeleteBeforeReplace, "an instance replicates its backups to a region only once")
 
@@ -244,12 +228,12 @@ func TestDisasterRecoveryRegion(t *testing.T) {
 	require.Len(t, got, 3)
 	for name, r := range got {
 		require.Len(t, r.CopyActions, 1, name)
-		require.Equal(t, outputString(t, drVault, "arn"), r.CopyActions[0].DestinationVaultArn, name)
+		require.Equal(t, offlinetest.OutputString(t, drVault, "arn"), r.CopyActions[0].DestinationVaultArn, name)
 		require.Equal(t, 60, r.CopyActions[0].Lifecycle.DeleteAfter, name)
 	}
 
-	require.Equal(t, outputString(t, drVault, "arn"), offlinetest.Await(t, b.DRVaultARN).Value)
-	require.Equal(t, outputString(t, drKey, "arn"), offlinetest.Await(t, b.DRKMSKeyARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, drVault, "arn"), offlinetest.Await(t, b.DRVaultARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, drKey, "arn"), offlinetest.Await(t, b.DRKMSKeyARN).Value)
 	require.Equal(t, repl.ID, offlinetest.Await(t, b.ReplicatedBackupsARN).Value)
 }
 
@@ -285,7 +269,7 @@ func TestVaultLock(t *testing.T) {
 				} else {
 					require.Empty(t, l.Provider)
 				}
-				require.Equal(t, outputString(t, find(t, rec, tVault, vault), "name"), offlinetest.Str(t, l, "backupVaultName"))
+				require.Equal(t, offlinetest.OutputString(t, offlinetest.Find(t, rec, tVault, vault), "name"), offlinetest.Str(t, l, "backupVaultName"))
 			}
 		})
 	}
@@ -381,14 +365,14 @@ func TestOutputs(t *testing.T) {
 		t.Run(fmt.Sprint(withDR), func(t *testing.T) {
 			t.Parallel()
 			rec, b := deploy(t, backup.Config{}, withDR)
-			vault := find(t, rec, tVault, "backup-vault")
-			require.Equal(t, outputString(t, vault, "name"), offlinetest.Await(t, b.VaultName).Value)
-			require.Equal(t, outputString(t, vault, "arn"), offlinetest.Await(t, b.VaultARN).Value)
-			require.Equal(t, outputString(t, find(t, rec, tKey, "backup-key"), "arn"), offlinetest.Await(t, b.KMSKeyARN).Value)
-			plan := find(t, rec, tPlan, "backup-plan")
+			vault := offlinetest.Find(t, rec, tVault, "backup-vault")
+			require.Equal(t, offlinetest.OutputString(t, vault, "name"), offlinetest.Await(t, b.VaultName).Value)
+			require.Equal(t, offlinetest.OutputString(t, vault, "arn"), offlinetest.Await(t, b.VaultARN).Value)
+			require.Equal(t, offlinetest.OutputString(t, offlinetest.Find(t, rec, tKey, "backup-key"), "arn"), offlinetest.Await(t, b.KMSKeyARN).Value)
+			plan := offlinetest.Find(t, rec, tPlan, "backup-plan")
 			require.Equal(t, plan.ID, offlinetest.Await(t, b.PlanID).Value)
-			require.Equal(t, outputString(t, plan, "arn"), offlinetest.Await(t, b.PlanARN).Value)
-			require.Equal(t, outputString(t, find(t, rec, tRole, "backup-role"), "arn"), offlinetest.Await(t, b.RoleARN).Value)
+			require.Equal(t, offlinetest.OutputString(t, plan, "arn"), offlinetest.Await(t, b.PlanARN).Value)
+			require.Equal(t, offlinetest.OutputString(t, offlinetest.Find(t, rec, tRole, "backup-role"), "arn"), offlinetest.Await(t, b.RoleARN).Value)
 			if !withDR {
 				for _, o := range []pulumi.StringOutput{b.DRVaultName, b.DRVaultARN, b.DRKMSKeyARN, b.ReplicatedBackupsARN} {
 					require.Equal(t, "", offlinetest.Await(t, o).Value)
@@ -452,7 +436,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 				var args *backup.BackupArgs
 				if !tt.nilArgs {
-					args = &backup.BackupArgs{Account: account, DatabaseARN: pulumi.String(dbARN)}
+					args = &backup.BackupArgs{Account: offlinetest.Account, DatabaseARN: pulumi.String(dbARN)}
 					if tt.withDR {
 						args.DRRegion = "us-west-2"
 						args.DR = &backup.DRArgs{Provider: &unregisteredProvider{}, Account: drAccount}

@@ -15,8 +15,6 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-var account = parts.Account{ID: "123456789012", Region: "us-east-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
-
 const (
 	tBroker        = "aws:mq/broker:Broker"
 	tConfiguration = "aws:mq/configuration:Configuration"
@@ -40,7 +38,7 @@ func privateSubnets(n int) []pulumi.StringInput {
 }
 
 func baseArgs(cfg broker.Config) *broker.BrokerArgs {
-	return &broker.BrokerArgs{Config: cfg, Account: account, VPCID: pulumi.String("vpc-1"), SubnetIDs: privateSubnets(3)}
+	return &broker.BrokerArgs{Config: cfg, Account: offlinetest.Account, VPCID: pulumi.String("vpc-1"), SubnetIDs: privateSubnets(3)}
 }
 
 // deploy runs NewBroker with cfg and returns what was registered and the component.
@@ -57,20 +55,6 @@ func deploy(t *testing.T, cfg broker.Config, mutate ...func(*broker.BrokerArgs))
 		return err
 	})
 	return rec, b
-}
-
-func only(t *testing.T, rec *offline.Recorder, typ string) *offline.Resource {
-	t.Helper()
-	rs := rec.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
-}
-
-func outputString(t *testing.T, r *offline.Resource, key string) string {
-	t.Helper()
-	v, ok := offline.GetString(r.Outputs, key)
-	require.Truef(t, ok, "%s %s has no output %q", r.Type, r.Name, key)
-	return v
 }
 
 var dev = broker.Config{DeploymentMode: broker.SingleInstance, HostInstanceType: "mq.t3.micro"}
@@ -139,7 +123,7 @@ func TestPrivateAndTLSOnly(t *testing.T) {
 	require.False(t, offlinetest.Bool(t, b, "publiclyAccessible"))
 	require.Equal(t, []string{"broker-sg-id"}, offlinetest.Strs(t, b, "securityGroups"))
 
-	sg := only(t, rec, tSG)
+	sg := offlinetest.Only(t, rec, tSG)
 	require.Equal(t, "vpc-1", offlinetest.Str(t, sg, "vpcId"))
 	require.False(t, offlinetest.Has(sg, "ingress[0]"), "no inline rules")
 
@@ -175,15 +159,15 @@ func TestEncryptionAtRestIsAWSOwned(t *testing.T) {
 	rec, _ := deploy(t, broker.Config{})
 	b := rec.Find(tBroker, "broker")
 	require.False(t, offlinetest.Has(b, "encryptionOptions"))
-	key := only(t, rec, tKey)
+	key := offlinetest.Only(t, rec, tKey)
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
-	require.Equal(t, outputString(t, key, "arn"), offlinetest.Str(t, only(t, rec, tSecret), "kmsKeyId"))
+	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, offlinetest.Only(t, rec, tSecret), "kmsKeyId"))
 }
 
 func TestCredentials(t *testing.T) {
 	t.Parallel()
 	rec, brk := deploy(t, broker.Config{AdminUsername: "ops"})
-	pw := only(t, rec, tPassword)
+	pw := offlinetest.Only(t, rec, tPassword)
 	require.GreaterOrEqual(t, offlinetest.Num(t, pw, "length"), 12.0)
 	require.False(t, offlinetest.Bool(t, pw, "special"), "no commas, colons or equals signs")
 	require.False(t, offlinetest.Has(pw, "keepers"), "a redrawn password could never reach the broker")
@@ -199,7 +183,7 @@ func TestCredentials(t *testing.T) {
 	require.False(t, offlinetest.Has(b, "users[0].consoleAccess"), "ActiveMQ only")
 	require.False(t, offlinetest.Has(b, "users[1]"))
 
-	v := only(t, rec, tSecretVersion)
+	v := offlinetest.Only(t, rec, tSecretVersion)
 	require.True(t, offlinetest.IsSecret(t, v, "secretString"))
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, v, "secretString")), &doc))
@@ -222,7 +206,7 @@ func TestCredentials(t *testing.T) {
 func TestConfiguration(t *testing.T) {
 	t.Parallel()
 	rec, _ := deploy(t, broker.Config{EngineVersion: "4.2", HostInstanceType: "mq.m7g.large"})
-	conf := only(t, rec, tConfiguration)
+	conf := offlinetest.Only(t, rec, tConfiguration)
 	require.Equal(t, "RabbitMQ", offlinetest.Str(t, conf, "engineType"))
 	require.Equal(t, "4.2", offlinetest.Str(t, conf, "engineVersion"), "the configuration's version follows the broker's")
 	require.Equal(t, broker.RabbitMQConf, offlinetest.Str(t, conf, "data"))
@@ -250,9 +234,9 @@ func TestProtect(t *testing.T) {
 			t.Parallel()
 			rec, _ := deploy(t, broker.Config{}, func(a *broker.BrokerArgs) { a.Protect = protect })
 			for _, typ := range []string{tBroker, tKey, tSecret} {
-				require.Equal(t, protect, only(t, rec, typ).Protect, typ)
+				require.Equal(t, protect, offlinetest.Only(t, rec, typ).Protect, typ)
 			}
-			require.False(t, only(t, rec, tConfiguration).Protect, "replaced on a version upgrade")
+			require.False(t, offlinetest.Only(t, rec, tConfiguration).Protect, "replaced on a version upgrade")
 		})
 	}
 }
@@ -272,12 +256,12 @@ func TestOutputs(t *testing.T) {
 	b := rec.Find(tBroker, "broker")
 	require.Equal(t, []string{"amqps://broker-id.mq.us-east-1.amazonaws.com:5671"}, offlinetest.Await(t, brk.AMQPSEndpoints).Value)
 	require.Equal(t, "https://broker-id.mq.us-east-1.amazonaws.com", offlinetest.Await(t, brk.ConsoleURL).Value)
-	require.Equal(t, outputString(t, only(t, rec, tSecret), "arn"), offlinetest.Await(t, brk.SecretARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Only(t, rec, tSecret), "arn"), offlinetest.Await(t, brk.SecretARN).Value)
 	require.Equal(t, "broker-sg-id", offlinetest.Await(t, brk.SecurityGroupID).Value)
 	require.Equal(t, "broker-id", offlinetest.Await(t, brk.BrokerID).Value)
-	require.Equal(t, outputString(t, b, "arn"), offlinetest.Await(t, brk.BrokerARN).Value)
-	require.Equal(t, outputString(t, b, "brokerName"), offlinetest.Await(t, brk.BrokerName).Value)
-	require.Equal(t, outputString(t, only(t, rec, tKey), "arn"), offlinetest.Await(t, brk.KMSKeyARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, b, "arn"), offlinetest.Await(t, brk.BrokerARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, b, "brokerName"), offlinetest.Await(t, brk.BrokerName).Value)
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Only(t, rec, tKey), "arn"), offlinetest.Await(t, brk.KMSKeyARN).Value)
 }
 
 func TestInvalidArgsRegisterNothing(t *testing.T) {

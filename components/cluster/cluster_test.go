@@ -40,7 +40,7 @@ const clusterName = "platform-test-eks" // PhysicalName of "eks" in the test pro
 func validArgs() *cluster.ClusterArgs {
 	return &cluster.ClusterArgs{
 		Config:    validConfig(),
-		Account:   testAccount,
+		Account:   offlinetest.Account,
 		VPCID:     pulumi.String("vpc-123"),
 		SubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
 		Tags:      map[string]string{"team": "platform"},
@@ -61,20 +61,6 @@ func runCluster(t *testing.T, mutate func(*cluster.ClusterArgs)) (*offline.Recor
 		return err
 	})
 	return rec, c
-}
-
-func find(t *testing.T, rec *offline.Recorder, typ, name string) *offline.Resource {
-	t.Helper()
-	r := rec.Find(typ, name)
-	require.NotNilf(t, r, "%s %q not registered", typ, name)
-	return r
-}
-
-func outputStr(t *testing.T, r *offline.Resource, key string) string {
-	t.Helper()
-	s, ok := offline.GetString(r.Outputs, key)
-	require.Truef(t, ok, "%s %s: no output %q", r.Type, r.Name, key)
-	return s
 }
 
 func TestClusterDefaultsRegisterTheWholeGraph(t *testing.T) {
@@ -98,7 +84,7 @@ func TestClusterDefaultsRegisterTheWholeGraph(t *testing.T) {
 func TestControlPlaneIsPrivateEncryptedAndLogged(t *testing.T) {
 	t.Parallel()
 	rec, _ := runCluster(t, nil)
-	c := find(t, rec, tCluster, "eks")
+	c := offlinetest.Find(t, rec, tCluster, "eks")
 	require.Equal(t, clusterName, offlinetest.Str(t, c, "name"))
 	require.Equal(t, "1.33", offlinetest.Str(t, c, "version"))
 	require.Equal(t, "STANDARD", offlinetest.Str(t, c, "upgradePolicy.supportType"))
@@ -108,31 +94,31 @@ func TestControlPlaneIsPrivateEncryptedAndLogged(t *testing.T) {
 	require.False(t, offlinetest.Has(c, "vpcConfig.publicAccessCidrs"))
 	require.Equal(t, []string{"subnet-a", "subnet-b", "subnet-c"}, offlinetest.Strs(t, c, "vpcConfig.subnetIds"))
 
-	key := find(t, rec, tKey, "eks-cluster")
+	key := offlinetest.Find(t, rec, tKey, "eks-cluster")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
 	require.Equal(t, []string{"secrets"}, offlinetest.Strs(t, c, "encryptionConfig.resources"))
-	require.Equal(t, outputStr(t, key, "arn"), offlinetest.Str(t, c, "encryptionConfig.provider.keyArn"))
+	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, c, "encryptionConfig.provider.keyArn"))
 
 	require.ElementsMatch(t, []string{"api", "audit", "authenticator", "controllerManager", "scheduler"},
 		offlinetest.Strs(t, c, "enabledClusterLogTypes"))
-	lg := find(t, rec, tLogGroup, "eks-control-plane")
+	lg := offlinetest.Find(t, rec, tLogGroup, "eks-control-plane")
 	require.Equal(t, "/aws/eks/"+clusterName+"/cluster", offlinetest.Str(t, lg, "name"))
 	require.Equal(t, 90.0, offlinetest.Num(t, lg, "retentionInDays"))
-	require.Equal(t, outputStr(t, key, "arn"), offlinetest.Str(t, lg, "kmsKeyId"))
+	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, lg, "kmsKeyId"))
 	require.Contains(t, c.Dependencies, lg.URN, "the log group must exist before EKS writes to it")
 
 	require.Equal(t, "API", offlinetest.Str(t, c, "accessConfig.authenticationMode"))
 	require.False(t, offlinetest.Bool(t, c, "accessConfig.bootstrapClusterCreatorAdminPermissions"))
 	require.False(t, offlinetest.Bool(t, c, "bootstrapSelfManagedAddons"))
 
-	role := find(t, rec, tRole, "eks-cluster")
+	role := offlinetest.Find(t, rec, tRole, "eks-cluster")
 	require.Contains(t, offlinetest.Str(t, role, "assumeRolePolicy"), "eks.amazonaws.com")
-	require.Equal(t, outputStr(t, role, "arn"), offlinetest.Str(t, c, "roleArn"))
-	attach := find(t, rec, tAttachment, "eks-cluster-policy")
+	require.Equal(t, offlinetest.OutputString(t, role, "arn"), offlinetest.Str(t, c, "roleArn"))
+	attach := offlinetest.Find(t, rec, tAttachment, "eks-cluster-policy")
 	require.Equal(t, "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", offlinetest.Str(t, attach, "policyArn"))
 	require.Contains(t, c.Dependencies, attach.URN)
-	keyUse := find(t, rec, tRolePolicy, "eks-cluster-encryption")
-	require.Contains(t, offlinetest.Str(t, keyUse, "policy"), outputStr(t, key, "arn"))
+	keyUse := offlinetest.Find(t, rec, tRolePolicy, "eks-cluster-encryption")
+	require.Contains(t, offlinetest.Str(t, keyUse, "policy"), offlinetest.OutputString(t, key, "arn"))
 	require.Contains(t, c.Dependencies, keyUse.URN)
 }
 
@@ -142,7 +128,7 @@ func TestPublicEndpointSendsOnlyTheConfiguredCIDRs(t *testing.T) {
 		a.EndpointPublicAccess = true
 		a.PublicAccessCIDRs = []string{"203.0.113.0/24", "198.51.100.7/32"}
 	})
-	c := find(t, rec, tCluster, "eks")
+	c := offlinetest.Find(t, rec, tCluster, "eks")
 	require.True(t, offlinetest.Bool(t, c, "vpcConfig.endpointPublicAccess"))
 	require.True(t, offlinetest.Bool(t, c, "vpcConfig.endpointPrivateAccess"))
 	require.Equal(t, []string{"203.0.113.0/24", "198.51.100.7/32"}, offlinetest.Strs(t, c, "vpcConfig.publicAccessCidrs"))
@@ -157,26 +143,26 @@ func TestExtendedSupportAndVersionComeFromConfig(t *testing.T) {
 		a.Autoscaler.ImageTag = "v1.32.1"
 		a.LogRetentionDays = 365
 	})
-	c := find(t, rec, tCluster, "eks")
+	c := offlinetest.Find(t, rec, tCluster, "eks")
 	require.Equal(t, "1.32", offlinetest.Str(t, c, "version"))
 	require.Equal(t, "EXTENDED", offlinetest.Str(t, c, "upgradePolicy.supportType"))
-	require.Equal(t, 365.0, offlinetest.Num(t, find(t, rec, tLogGroup, "eks-control-plane"), "retentionInDays"))
+	require.Equal(t, 365.0, offlinetest.Num(t, offlinetest.Find(t, rec, tLogGroup, "eks-control-plane"), "retentionInDays"))
 }
 
 func TestProtectReachesClusterAndKeys(t *testing.T) {
 	t.Parallel()
 	for _, protect := range []bool{false, true} {
 		rec, _ := runCluster(t, func(a *cluster.ClusterArgs) { a.Protect = protect })
-		require.Equal(t, protect, find(t, rec, tCluster, "eks").Protect)
-		require.Equal(t, protect, find(t, rec, tKey, "eks-cluster").Protect)
-		require.Equal(t, protect, find(t, rec, tKey, "eks-volumes").Protect)
-		lg := find(t, rec, tLogGroup, "eks-control-plane")
+		require.Equal(t, protect, offlinetest.Find(t, rec, tCluster, "eks").Protect)
+		require.Equal(t, protect, offlinetest.Find(t, rec, tKey, "eks-cluster").Protect)
+		require.Equal(t, protect, offlinetest.Find(t, rec, tKey, "eks-volumes").Protect)
+		lg := offlinetest.Find(t, rec, tLogGroup, "eks-control-plane")
 		if protect {
 			require.True(t, offlinetest.Bool(t, lg, "skipDestroy"), "prod keeps its audit logs")
 		} else {
 			require.False(t, offlinetest.Has(lg, "skipDestroy"))
 		}
-		require.False(t, find(t, rec, tNodeGroup, "eks-general").Protect, "node groups are cattle")
+		require.False(t, offlinetest.Find(t, rec, tNodeGroup, "eks-general").Protect, "node groups are cattle")
 	}
 }
 
@@ -200,21 +186,21 @@ func TestAccessEntriesMakeOnlyTheListedRolesAdmins(t *testing.T) {
 		require.Equal(t, "cluster", offlinetest.Str(t, a, "accessScope.type"))
 		require.Contains(t, []string{adminARN, ops}, offlinetest.Str(t, a, "principalArn"))
 	}
-	find(t, rec, tAccessEntry, "eks-admin-123456789012-platform-deployer")
-	find(t, rec, tAccessEntry, "eks-admin-123456789012-AWSReservedSSO_Admin_0123")
+	offlinetest.Find(t, rec, tAccessEntry, "eks-admin-123456789012-platform-deployer")
+	offlinetest.Find(t, rec, tAccessEntry, "eks-admin-123456789012-AWSReservedSSO_Admin_0123")
 }
 
 func TestIdentityForWorkloads(t *testing.T) {
 	t.Parallel()
 	rec, c := runCluster(t, nil)
-	oidc := find(t, rec, tOIDC, "eks-oidc")
+	oidc := offlinetest.Find(t, rec, tOIDC, "eks-oidc")
 	issuer := offlinetest.Str(t, oidc, "url")
 	require.True(t, strings.HasPrefix(issuer, "https://oidc.eks.us-east-1.amazonaws.com/id/"), issuer)
 	require.Equal(t, []string{"sts.amazonaws.com"}, offlinetest.Strs(t, oidc, "clientIdLists"))
-	require.Equal(t, outputStr(t, oidc, "arn"), offlinetest.Await(t, c.OIDCProviderARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, oidc, "arn"), offlinetest.Await(t, c.OIDCProviderARN).Value)
 	require.Equal(t, issuer, offlinetest.Await(t, c.OIDCIssuerURL).Value)
 
-	agent := find(t, rec, tAddon, "eks-eks-pod-identity-agent")
+	agent := offlinetest.Find(t, rec, tAddon, "eks-eks-pod-identity-agent")
 	require.Equal(t, "eks-pod-identity-agent", offlinetest.Str(t, agent, "addonName"))
 }
 
@@ -265,9 +251,9 @@ func TestManagedAddonsArePinnedAndOrdered(t *testing.T) {
 		"coredns":                defaults.CoreDNS.Version,
 		"aws-ebs-csi-driver":     defaults.EBSCSIDriver.Version,
 	}
-	ng := find(t, rec, tNodeGroup, "eks-general")
+	ng := offlinetest.Find(t, rec, tNodeGroup, "eks-general")
 	for name, version := range versions {
-		a := find(t, rec, tAddon, "eks-"+name)
+		a := offlinetest.Find(t, rec, tAddon, "eks-"+name)
 		require.Equal(t, name, offlinetest.Str(t, a, "addonName"))
 		require.Equal(t, version, offlinetest.Str(t, a, "addonVersion"))
 		require.Equal(t, clusterName, offlinetest.Str(t, a, "clusterName"))
@@ -284,25 +270,25 @@ func TestManagedAddonsArePinnedAndOrdered(t *testing.T) {
 	require.Len(t, c.NodeGroups, 1)
 
 	// vpc-cni: own IRSA role with the CNI policy, not the node role.
-	cni := find(t, rec, tRole, "eks-vpc-cni")
+	cni := offlinetest.Find(t, rec, tRole, "eks-vpc-cni")
 	require.Equal(t, "system:serviceaccount:kube-system:aws-node", trustedServiceAccount(t, cni))
 	require.Equal(t, []string{"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"}, attachedPolicies(rec, cni))
-	require.Equal(t, outputStr(t, cni, "arn"), offlinetest.Str(t, find(t, rec, tAddon, "eks-vpc-cni"), "serviceAccountRoleArn"))
+	require.Equal(t, offlinetest.OutputString(t, cni, "arn"), offlinetest.Str(t, offlinetest.Find(t, rec, tAddon, "eks-vpc-cni"), "serviceAccountRoleArn"))
 
-	ebs := find(t, rec, tRole, "eks-ebs-csi")
+	ebs := offlinetest.Find(t, rec, tRole, "eks-ebs-csi")
 	require.Equal(t, "system:serviceaccount:kube-system:ebs-csi-controller-sa", trustedServiceAccount(t, ebs))
 	require.Equal(t, []string{"arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"}, attachedPolicies(rec, ebs))
-	ebsKey := find(t, rec, tRolePolicy, "eks-ebs-csi")
-	require.Contains(t, offlinetest.Str(t, ebsKey, "policy"), outputStr(t, find(t, rec, tKey, "eks-volumes"), "arn"))
-	ebsAddon := find(t, rec, tAddon, "eks-aws-ebs-csi-driver")
-	require.Equal(t, outputStr(t, ebs, "arn"), offlinetest.Str(t, ebsAddon, "serviceAccountRoleArn"))
+	ebsKey := offlinetest.Find(t, rec, tRolePolicy, "eks-ebs-csi")
+	require.Contains(t, offlinetest.Str(t, ebsKey, "policy"), offlinetest.OutputString(t, offlinetest.Find(t, rec, tKey, "eks-volumes"), "arn"))
+	ebsAddon := offlinetest.Find(t, rec, tAddon, "eks-aws-ebs-csi-driver")
+	require.Equal(t, offlinetest.OutputString(t, ebs, "arn"), offlinetest.Str(t, ebsAddon, "serviceAccountRoleArn"))
 	require.Contains(t, ebsAddon.Dependencies, ebsKey.URN)
 
 	for _, name := range []string{"kube-proxy", "coredns", "eks-pod-identity-agent"} {
-		require.False(t, offlinetest.Has(find(t, rec, tAddon, "eks-"+name), "serviceAccountRoleArn"))
+		require.False(t, offlinetest.Has(offlinetest.Find(t, rec, tAddon, "eks-"+name), "serviceAccountRoleArn"))
 	}
 
-	nodes := find(t, rec, tRole, "eks-nodes")
+	nodes := offlinetest.Find(t, rec, tRole, "eks-nodes")
 	require.ElementsMatch(t, []string{
 		"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
 		"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
@@ -323,15 +309,15 @@ func TestDisabledAddonIsNotInstalled(t *testing.T) {
 	require.Nil(t, rec.Find(tRole, "eks-ebs-csi"))
 	require.Len(t, rec.ByType(tAddon), 4)
 	require.Len(t, c.Addons, 4)
-	cni := find(t, rec, tAddon, "eks-vpc-cni")
+	cni := offlinetest.Find(t, rec, tAddon, "eks-vpc-cni")
 	require.JSONEq(t, `{"enableNetworkPolicy":"true"}`, offlinetest.Str(t, cni, "configurationValues"))
-	require.False(t, offlinetest.Has(find(t, rec, tAddon, "eks-coredns"), "configurationValues"))
+	require.False(t, offlinetest.Has(offlinetest.Find(t, rec, tAddon, "eks-coredns"), "configurationValues"))
 }
 
 func TestLaunchTemplateHardensNodes(t *testing.T) {
 	t.Parallel()
 	rec, c := runCluster(t, nil)
-	lt := find(t, rec, tLT, "eks-general")
+	lt := offlinetest.Find(t, rec, tLT, "eks-general")
 	require.Equal(t, "required", offlinetest.Str(t, lt, "metadataOptions.httpTokens"))
 	require.Equal(t, "enabled", offlinetest.Str(t, lt, "metadataOptions.httpEndpoint"))
 	require.Equal(t, 1.0, offlinetest.Num(t, lt, "metadataOptions.httpPutResponseHopLimit"))
@@ -340,15 +326,15 @@ func TestLaunchTemplateHardensNodes(t *testing.T) {
 	require.Equal(t, "true", offlinetest.Str(t, lt, "blockDeviceMappings[0].ebs.encrypted"))
 	require.Equal(t, "gp3", offlinetest.Str(t, lt, "blockDeviceMappings[0].ebs.volumeType"))
 	require.Equal(t, 50.0, offlinetest.Num(t, lt, "blockDeviceMappings[0].ebs.volumeSize"))
-	volumeKey := find(t, rec, tKey, "eks-volumes")
-	require.Equal(t, outputStr(t, volumeKey, "arn"), offlinetest.Str(t, lt, "blockDeviceMappings[0].ebs.kmsKeyId"))
-	require.Equal(t, outputStr(t, volumeKey, "arn"), offlinetest.Await(t, c.VolumeKMSKeyARN).Value)
+	volumeKey := offlinetest.Find(t, rec, tKey, "eks-volumes")
+	require.Equal(t, offlinetest.OutputString(t, volumeKey, "arn"), offlinetest.Str(t, lt, "blockDeviceMappings[0].ebs.kmsKeyId"))
+	require.Equal(t, offlinetest.OutputString(t, volumeKey, "arn"), offlinetest.Await(t, c.VolumeKMSKeyARN).Value)
 	require.True(t, offlinetest.Bool(t, lt, "monitoring.enabled"))
 	require.False(t, offlinetest.Has(lt, "imageId"), "EKS chooses the AL2023 AMI")
 	require.False(t, offlinetest.Has(lt, "networkInterfaces"), "no public IPs")
 
 	clusterSG := offlinetest.Await(t, c.ClusterSecurityGroupID).Value
-	nodeSG := find(t, rec, tSG, "eks-nodes")
+	nodeSG := offlinetest.Find(t, rec, tSG, "eks-nodes")
 	require.ElementsMatch(t, []string{clusterSG.(string), nodeSG.ID}, offlinetest.Strs(t, lt, "vpcSecurityGroupIds"))
 
 	var kinds []string
@@ -362,14 +348,14 @@ func TestLaunchTemplateHardensNodes(t *testing.T) {
 	policy := offlinetest.Str(t, volumeKey, "policy")
 	require.Contains(t, policy, "AWSServiceRoleForAutoScaling")
 	require.Contains(t, policy, "kms:GrantIsForAWSResource")
-	require.NotContains(t, offlinetest.Str(t, find(t, rec, tKey, "eks-cluster"), "policy"), "AWSServiceRoleForAutoScaling",
+	require.NotContains(t, offlinetest.Str(t, offlinetest.Find(t, rec, tKey, "eks-cluster"), "policy"), "AWSServiceRoleForAutoScaling",
 		"the secrets key trusts no service-linked role")
 }
 
 func TestMetadataHopLimitIsConfigurable(t *testing.T) {
 	t.Parallel()
 	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) { a.NodeGroups[0].MetadataHopLimit = 2 })
-	require.Equal(t, 2.0, offlinetest.Num(t, find(t, rec, tLT, "eks-general"), "metadataOptions.httpPutResponseHopLimit"))
+	require.Equal(t, 2.0, offlinetest.Num(t, offlinetest.Find(t, rec, tLT, "eks-general"), "metadataOptions.httpPutResponseHopLimit"))
 }
 
 func TestNodeGroupsFollowTheConfigList(t *testing.T) {
@@ -392,7 +378,7 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 	require.Len(t, rec.ByType(tNodeGroup), 2)
 	require.Len(t, rec.ByType(tLT), 2)
 
-	general := find(t, rec, tNodeGroup, "eks-general")
+	general := offlinetest.Find(t, rec, tNodeGroup, "eks-general")
 	require.Equal(t, "ON_DEMAND", offlinetest.Str(t, general, "capacityType"))
 	require.Equal(t, "AL2023_x86_64_STANDARD", offlinetest.Str(t, general, "amiType"))
 	require.Equal(t, 2.0, offlinetest.Num(t, general, "scalingConfig.desiredSize"))
@@ -401,15 +387,15 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 	require.False(t, offlinetest.Has(general, "releaseVersion"))
 	require.False(t, offlinetest.Has(general, "taints"))
 
-	batch := find(t, rec, tNodeGroup, "eks-batch")
+	batch := offlinetest.Find(t, rec, tNodeGroup, "eks-batch")
 	require.Equal(t, clusterName, offlinetest.Str(t, batch, "clusterName"))
 	require.Equal(t, "1.33", offlinetest.Str(t, batch, "version"))
 	require.Equal(t, []string{"m6i.xlarge", "m5.xlarge"}, offlinetest.Strs(t, batch, "instanceTypes"), "several types: on the node group")
-	require.False(t, offlinetest.Has(find(t, rec, tLT, "eks-batch"), "instanceType"))
+	require.False(t, offlinetest.Has(offlinetest.Find(t, rec, tLT, "eks-batch"), "instanceType"))
 	// One type lives in the launch template, so changing it rolls the nodes
 	// instead of replacing the group (EKS cannot change a group's types).
 	require.False(t, offlinetest.Has(general, "instanceTypes"), "one type: not on the node group")
-	require.Equal(t, "m6i.large", offlinetest.Str(t, find(t, rec, tLT, "eks-general"), "instanceType"))
+	require.Equal(t, "m6i.large", offlinetest.Str(t, offlinetest.Find(t, rec, tLT, "eks-general"), "instanceType"))
 	require.Equal(t, "SPOT", offlinetest.Str(t, batch, "capacityType"))
 	require.Equal(t, "AL2023_ARM_64_STANDARD", offlinetest.Str(t, batch, "amiType"))
 	require.Equal(t, "1.33.0-20250704", offlinetest.Str(t, batch, "releaseVersion"))
@@ -427,11 +413,11 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 	require.False(t, offlinetest.Has(batch, "diskSize"), "the disk is in the launch template")
 	require.False(t, offlinetest.Has(batch, "remoteAccess"), "no SSH")
 
-	lt := find(t, rec, tLT, "eks-batch")
+	lt := offlinetest.Find(t, rec, tLT, "eks-batch")
 	require.Equal(t, lt.ID, offlinetest.Str(t, batch, "launchTemplate.id"))
 	require.Equal(t, "1", offlinetest.Str(t, batch, "launchTemplate.version"))
 	require.Equal(t, 100.0, offlinetest.Num(t, lt, "blockDeviceMappings[0].ebs.volumeSize"))
-	require.Equal(t, outputStr(t, find(t, rec, tRole, "eks-nodes"), "arn"), offlinetest.Str(t, batch, "nodeRoleArn"))
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Find(t, rec, tRole, "eks-nodes"), "arn"), offlinetest.Str(t, batch, "nodeRoleArn"))
 	for _, a := range rec.ByType(tAttachment) {
 		if strings.HasPrefix(a.Name, "eks-nodes-") {
 			require.Contains(t, batch.Dependencies, a.URN, "nodes wait for their role's policies")
@@ -454,13 +440,13 @@ func TestDesiredSizeIgnoredExactlyWhenTheAutoscalerIsOn(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec, c := runCluster(t, func(a *cluster.ClusterArgs) { a.Autoscaler.Enabled = tt.enabled })
-			ng := find(t, rec, tNodeGroup, "eks-general")
+			ng := offlinetest.Find(t, rec, tNodeGroup, "eks-general")
 			role := rec.Find(tRole, "eks-autoscaler")
 			arn := offlinetest.Await(t, c.AutoscalerRoleARN).Value
 			if tt.ignored {
 				require.Equal(t, []string{"scalingConfig.desiredSize"}, ng.IgnoreChanges)
 				require.NotNil(t, role)
-				require.Equal(t, outputStr(t, role, "arn"), arn)
+				require.Equal(t, offlinetest.OutputString(t, role, "arn"), arn)
 			} else {
 				require.Empty(t, ng.IgnoreChanges, "without an autoscaler, desired size is managed")
 				require.Nil(t, role)
@@ -477,11 +463,11 @@ func TestDesiredSizeIgnoredExactlyWhenTheAutoscalerIsOn(t *testing.T) {
 func TestAutoscalerRoleIsScopedToThisCluster(t *testing.T) {
 	t.Parallel()
 	rec, _ := runCluster(t, nil)
-	role := find(t, rec, tRole, "eks-autoscaler")
+	role := offlinetest.Find(t, rec, tRole, "eks-autoscaler")
 	require.Equal(t, "system:serviceaccount:kube-system:cluster-autoscaler", trustedServiceAccount(t, role))
 	require.Empty(t, attachedPolicies(rec, role))
-	policy := find(t, rec, tRolePolicy, "eks-autoscaler")
-	want, err := cluster.AutoscalerPolicy(testAccount, clusterName)
+	policy := offlinetest.Find(t, rec, tRolePolicy, "eks-autoscaler")
+	want, err := cluster.AutoscalerPolicy(offlinetest.Account, clusterName)
 	require.NoError(t, err)
 	require.JSONEq(t, want, offlinetest.Str(t, policy, "policy"))
 	require.Equal(t, role.ID, offlinetest.Str(t, policy, "role"))
@@ -490,7 +476,7 @@ func TestAutoscalerRoleIsScopedToThisCluster(t *testing.T) {
 func TestNodeSecurityGroupRules(t *testing.T) {
 	t.Parallel()
 	rec, c := runCluster(t, nil)
-	sg := find(t, rec, tSG, "eks-nodes")
+	sg := offlinetest.Find(t, rec, tSG, "eks-nodes")
 	require.Equal(t, "vpc-123", offlinetest.Str(t, sg, "vpcId"))
 	require.False(t, offlinetest.Has(sg, "ingress"), "no inline rules")
 	clusterSG := offlinetest.Await(t, c.ClusterSecurityGroupID).Value.(string)
@@ -560,7 +546,7 @@ func TestClusterOutputs(t *testing.T) {
 	endpoint := offlinetest.Await(t, c.Endpoint).Value.(string)
 	require.True(t, strings.HasPrefix(endpoint, "https://") && strings.HasSuffix(endpoint, ".eks.amazonaws.com"), endpoint)
 	require.NotEmpty(t, offlinetest.Await(t, c.CertificateAuthority).Value)
-	require.Equal(t, outputStr(t, find(t, rec, tRole, "eks-nodes"), "arn"), offlinetest.Await(t, c.NodeRoleARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Find(t, rec, tRole, "eks-nodes"), "arn"), offlinetest.Await(t, c.NodeRoleARN).Value)
 
 	// Node groups for monitoring: bounds from the config, the Auto Scaling
 	// group EKS created.
@@ -570,7 +556,7 @@ func TestClusterOutputs(t *testing.T) {
 		require.Equal(t, cfg.NodeGroups[i].Name, g.Name)
 		require.Equal(t, cfg.NodeGroups[i].MinSize, g.MinSize)
 		require.Equal(t, cfg.NodeGroups[i].MaxSize, g.MaxSize)
-		ng := find(t, rec, tNodeGroup, "eks-"+g.Name)
+		ng := offlinetest.Find(t, rec, tNodeGroup, "eks-"+g.Name)
 		asg, ok := offline.GetString(ng.Outputs, "resources[0].autoscalingGroups[0].name")
 		require.True(t, ok)
 		require.Equal(t, asg, offlinetest.Await(t, g.ASGName).Value)
@@ -679,10 +665,10 @@ func TestGoCallersGetDefaults(t *testing.T) {
 			NodeGroups:    []cluster.NodeGroup{{Name: "small", InstanceTypes: []string{"t3.large"}, MinSize: 1, MaxSize: 2}},
 		}
 	})
-	require.Equal(t, "1.33", offlinetest.Str(t, find(t, rec, tCluster, "eks"), "version"))
+	require.Equal(t, "1.33", offlinetest.Str(t, offlinetest.Find(t, rec, tCluster, "eks"), "version"))
 	require.Len(t, rec.ByType(tAddon), 5)
-	lt := find(t, rec, tLT, "eks-small")
+	lt := offlinetest.Find(t, rec, tLT, "eks-small")
 	require.Equal(t, 50.0, offlinetest.Num(t, lt, "blockDeviceMappings[0].ebs.volumeSize"))
 	require.Equal(t, 1.0, offlinetest.Num(t, lt, "metadataOptions.httpPutResponseHopLimit"))
-	require.Equal(t, []string{"scalingConfig.desiredSize"}, find(t, rec, tNodeGroup, "eks-small").IgnoreChanges)
+	require.Equal(t, []string{"scalingConfig.desiredSize"}, offlinetest.Find(t, rec, tNodeGroup, "eks-small").IgnoreChanges)
 }

@@ -8,10 +8,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/acme/platform/components/cluster"
+	"github.com/acme/platform/internal/offline/offlinetest"
 	"github.com/acme/platform/internal/parts"
 )
-
-var testAccount = parts.Account{ID: "123456789012", Region: "us-east-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
 
 type statement struct {
 	Sid       string
@@ -49,7 +48,7 @@ func actions(s statement) []string {
 
 func TestAutoscalerPolicyScalesOnlyTaggedGroups(t *testing.T) {
 	t.Parallel()
-	doc, err := cluster.AutoscalerPolicy(testAccount, "platform-dev-eks")
+	doc, err := cluster.AutoscalerPolicy(offlinetest.Account, "platform-dev-eks")
 	require.NoError(t, err)
 	sts := statements(t, doc)
 	var writes, reads int
@@ -89,9 +88,9 @@ func TestAutoscalerTagsMatchThePolicy(t *testing.T) {
 
 func TestVolumeKeyStatementsTrustTheAutoScalingRole(t *testing.T) {
 	t.Parallel()
-	sts := cluster.VolumeKeyStatements(testAccount)
+	sts := cluster.VolumeKeyStatements(offlinetest.Account)
 	slr := "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
-	require.Equal(t, slr, cluster.AutoScalingServiceRoleARN(testAccount))
+	require.Equal(t, slr, cluster.AutoScalingServiceRoleARN(offlinetest.Account))
 	var grant, use bool
 	for _, s := range sts {
 		require.Equal(t, map[string]any{"AWS": slr}, s["Principal"])
@@ -106,14 +105,14 @@ func TestVolumeKeyStatementsTrustTheAutoScalingRole(t *testing.T) {
 	}
 	require.True(t, grant && use)
 	// The statements must survive rendering into a key policy.
-	doc, err := parts.KeyPolicy(testAccount, false, sts...)
+	doc, err := parts.KeyPolicy(offlinetest.Account, false, sts...)
 	require.NoError(t, err)
 	require.Contains(t, doc, "AutoScalingGrantsKeyToEBS")
 }
 
 func TestNodeTrustHasNoSourceConditions(t *testing.T) {
 	t.Parallel()
-	doc, err := cluster.NodeTrust(testAccount)
+	doc, err := cluster.NodeTrust(offlinetest.Account)
 	require.NoError(t, err)
 	sts := statements(t, doc)
 	require.Len(t, sts, 1)
@@ -145,7 +144,7 @@ func TestKeyUserPolicies(t *testing.T) {
 func TestNamingHelpers(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, "/aws/eks/platform-dev-eks/cluster", cluster.LogGroupName("platform-dev-eks"))
-	require.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", cluster.ClusterAdminPolicyARN(testAccount))
+	require.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", cluster.ClusterAdminPolicyARN(offlinetest.Account))
 	require.Equal(t, "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", cluster.ClusterAdminPolicyARN(parts.Account{Partition: "aws-cn"}))
 	for name, ok := range map[string]bool{
 		"platform-dev-eks":       true,

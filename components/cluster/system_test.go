@@ -60,7 +60,7 @@ func runPlatform(t *testing.T, mutate func(*cluster.Config)) (*offline.Recorder,
 func TestProviderIsBuiltFromTheSecretKubeconfig(t *testing.T) {
 	t.Parallel()
 	rec, _, _ := runPlatform(t, nil)
-	p := find(t, rec, tK8sProvider, "k8s")
+	p := offlinetest.Find(t, rec, tK8sProvider, "k8s")
 	require.True(t, offlinetest.IsSecret(t, p, "kubeconfig"), "the provider's kubeconfig is a secret input")
 	kc, ex := parseKubeconfig(t, offlinetest.Str(t, p, "kubeconfig"))
 	require.Equal(t, clusterName, kc.CurrentContext)
@@ -70,7 +70,7 @@ func TestProviderIsBuiltFromTheSecretKubeconfig(t *testing.T) {
 func TestEveryInClusterResourceUsesTheClusterProvider(t *testing.T) {
 	t.Parallel()
 	rec, _, _ := runPlatform(t, nil)
-	p := find(t, rec, tK8sProvider, "k8s")
+	p := offlinetest.Find(t, rec, tK8sProvider, "k8s")
 	comps := rec.ByType(cluster.SystemTypeToken)
 	require.Len(t, comps, 1)
 	children := rec.Descendants(comps[0].URN)
@@ -105,7 +105,7 @@ func TestNamespacesEnforceRestrictedPodSecurity(t *testing.T) {
 func TestClusterAutoscalerRelease(t *testing.T) {
 	t.Parallel()
 	rec, c, _ := runPlatform(t, nil)
-	r := find(t, rec, tRelease, "system-cluster-autoscaler")
+	r := offlinetest.Find(t, rec, tRelease, "system-cluster-autoscaler")
 	require.Equal(t, "cluster-autoscaler", offlinetest.Str(t, r, "chart"))
 	require.Equal(t, "9.50.1", offlinetest.Str(t, r, "version"))
 	require.Equal(t, "https://kubernetes.github.io/autoscaler", offlinetest.Str(t, r, "repositoryOpts.repo"))
@@ -122,8 +122,8 @@ func TestClusterAutoscalerRelease(t *testing.T) {
 	require.Equal(t, "aws", offlinetest.Str(t, r, "values.cloudProvider"))
 	require.Equal(t, "v1.33.0", offlinetest.Str(t, r, "values.image.tag"))
 	require.Equal(t, "cluster-autoscaler", offlinetest.Str(t, r, "values.rbac.serviceAccount.name"))
-	role := find(t, rec, tRole, "eks-autoscaler")
-	require.Equal(t, outputStr(t, role, "arn"), offlinetest.Str(t, r, `values.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"]`))
+	role := offlinetest.Find(t, rec, tRole, "eks-autoscaler")
+	require.Equal(t, offlinetest.OutputString(t, role, "arn"), offlinetest.Str(t, r, `values.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"]`))
 	require.Equal(t, "system:serviceaccount:kube-system:"+offlinetest.Str(t, r, "values.rbac.serviceAccount.name"), trustedServiceAccount(t, role),
 		"the role trusts exactly the service account the chart creates")
 	require.Equal(t, "system-cluster-critical", offlinetest.Str(t, r, "values.priorityClassName"))
@@ -133,7 +133,7 @@ func TestClusterAutoscalerRelease(t *testing.T) {
 	require.True(t, offlinetest.Bool(t, r, "values.securityContext.runAsNonRoot"))
 
 	// The autoscaler discovers exactly the tags the node groups carry.
-	ng := find(t, rec, tNodeGroup, "eks-general")
+	ng := offlinetest.Find(t, rec, tNodeGroup, "eks-general")
 	for _, tag := range offlinetest.Strs(t, r, "values.autoDiscovery.tags") {
 		require.True(t, offlinetest.Has(ng, `tags["`+tag+`"]`), "node group lacks %s", tag)
 	}
@@ -147,7 +147,7 @@ func TestClusterAutoscalerRelease(t *testing.T) {
 func TestMetricsServerRelease(t *testing.T) {
 	t.Parallel()
 	rec, _, _ := runPlatform(t, func(c *cluster.Config) { c.MetricsServer.Replicas = 3 })
-	r := find(t, rec, tRelease, "system-metrics-server")
+	r := offlinetest.Find(t, rec, tRelease, "system-metrics-server")
 	require.Equal(t, "metrics-server", offlinetest.Str(t, r, "chart"))
 	require.Equal(t, "3.12.2", offlinetest.Str(t, r, "version"))
 	require.Equal(t, "https://kubernetes-sigs.github.io/metrics-server/", offlinetest.Str(t, r, "repositoryOpts.repo"))
@@ -155,19 +155,19 @@ func TestMetricsServerRelease(t *testing.T) {
 	require.Equal(t, 3.0, offlinetest.Num(t, r, "values.replicas"))
 	require.True(t, offlinetest.Bool(t, r, "values.podDisruptionBudget.enabled"))
 	require.Equal(t, "system-cluster-critical", offlinetest.Str(t, r, "values.priorityClassName"))
-	require.Contains(t, r.Dependencies, find(t, rec, tNodeGroup, "eks-general").URN)
+	require.Contains(t, r.Dependencies, offlinetest.Find(t, rec, tNodeGroup, "eks-general").URN)
 }
 
 func TestDefaultStorageClassIsEncryptedWithTheVolumeKey(t *testing.T) {
 	t.Parallel()
 	rec, _, _ := runPlatform(t, nil)
-	sc := find(t, rec, tStorageClass, "system-gp3-encrypted")
+	sc := offlinetest.Find(t, rec, tStorageClass, "system-gp3-encrypted")
 	require.Equal(t, "gp3-encrypted", offlinetest.Str(t, sc, "metadata.name"))
 	require.Equal(t, "true", offlinetest.Str(t, sc, `metadata.annotations["storageclass.kubernetes.io/is-default-class"]`))
 	require.Equal(t, "ebs.csi.aws.com", offlinetest.Str(t, sc, "provisioner"))
 	require.Equal(t, "gp3", offlinetest.Str(t, sc, "parameters.type"))
 	require.Equal(t, "true", offlinetest.Str(t, sc, "parameters.encrypted"))
-	require.Equal(t, outputStr(t, find(t, rec, tKey, "eks-volumes"), "arn"), offlinetest.Str(t, sc, "parameters.kmsKeyId"))
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Find(t, rec, tKey, "eks-volumes"), "arn"), offlinetest.Str(t, sc, "parameters.kmsKeyId"))
 	require.Equal(t, "WaitForFirstConsumer", offlinetest.Str(t, sc, "volumeBindingMode"))
 	require.True(t, sc.DeleteBeforeReplace)
 }

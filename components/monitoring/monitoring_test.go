@@ -15,8 +15,6 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-var account = parts.Account{ID: "123456789012", Region: "us-east-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
-
 const (
 	tAlarm        = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	tDashboard    = "aws:cloudwatch/dashboard:Dashboard"
@@ -51,7 +49,7 @@ func watchAll(nodes int) func(*monitoring.MonitoringArgs) {
 
 func deploy(t *testing.T, cfg monitoring.Config, mutate ...func(*monitoring.MonitoringArgs)) (*offline.Recorder, *monitoring.Monitoring) {
 	t.Helper()
-	args := &monitoring.MonitoringArgs{Config: cfg, Account: account}
+	args := &monitoring.MonitoringArgs{Config: cfg, Account: offlinetest.Account}
 	for _, m := range mutate {
 		m(args)
 	}
@@ -62,27 +60,6 @@ func deploy(t *testing.T, cfg monitoring.Config, mutate ...func(*monitoring.Moni
 		return err
 	})
 	return rec, mon
-}
-
-func find(t *testing.T, rec *offline.Recorder, typ, name string) *offline.Resource {
-	t.Helper()
-	r := rec.Find(typ, name)
-	require.NotNilf(t, r, "%s %s not registered", typ, name)
-	return r
-}
-
-func only(t *testing.T, rec *offline.Recorder, typ string) *offline.Resource {
-	t.Helper()
-	rs := rec.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
-}
-
-func outputString(t *testing.T, r *offline.Resource, key string) string {
-	t.Helper()
-	v, ok := offline.GetString(r.Outputs, key)
-	require.Truef(t, ok, "%s %s has no output %q", r.Type, r.Name, key)
-	return v
 }
 
 // alarms returns the recorded alarms by signal key.
@@ -105,7 +82,7 @@ func alarmKeys(rec *offline.Recorder) []string {
 func TestEveryAlarm(t *testing.T) {
 	t.Parallel()
 	rec, mon := deploy(t, monitoring.Config{}, watchAll(3))
-	topicARN := outputString(t, only(t, rec, tTopic), "arn")
+	topicARN := offlinetest.OutputString(t, offlinetest.Only(t, rec, tTopic), "arn")
 
 	type want struct {
 		namespace, metric, dim, value string
@@ -292,8 +269,8 @@ func TestThresholdsAndEvaluationFromConfig(t *testing.T) {
 func TestTopicEncryptedWithAKeyCloudWatchMayUse(t *testing.T) {
 	t.Parallel()
 	rec, mon := deploy(t, monitoring.Config{}, watchAll(1))
-	key, topic := only(t, rec, tKey), only(t, rec, tTopic)
-	require.Equal(t, outputString(t, key, "arn"), offlinetest.Str(t, topic, "kmsMasterKeyId"), "the topic is encrypted with our key")
+	key, topic := offlinetest.Only(t, rec, tKey), offlinetest.Only(t, rec, tTopic)
+	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, topic, "kmsMasterKeyId"), "the topic is encrypted with our key")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
 
 	var kp struct{ Statement []map[string]any }
@@ -308,12 +285,12 @@ func TestTopicEncryptedWithAKeyCloudWatchMayUse(t *testing.T) {
 	require.Equal(t, "Allow", cw["Effect"])
 	require.ElementsMatch(t, []any{"kms:Decrypt", "kms:GenerateDataKey*"}, cw["Action"])
 
-	policy := only(t, rec, tTopicPolicy)
-	arn := outputString(t, topic, "arn")
+	policy := offlinetest.Only(t, rec, tTopicPolicy)
+	arn := offlinetest.OutputString(t, topic, "arn")
 	require.Equal(t, arn, offlinetest.Str(t, policy, "arn"))
 	var tp struct{ Statement []map[string]any }
 	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, policy, "policy")), &tp))
-	want, err := monitoring.TopicPolicy(account, arn)
+	want, err := monitoring.TopicPolicy(offlinetest.Account, arn)
 	require.NoError(t, err)
 	require.JSONEq(t, want, offlinetest.Str(t, policy, "policy"))
 	require.Len(t, tp.Statement, 2)
@@ -325,7 +302,7 @@ func TestTopicEncryptedWithAKeyCloudWatchMayUse(t *testing.T) {
 	}, publish["Condition"], "only this account's alarms may publish")
 
 	require.Equal(t, arn, offlinetest.Await(t, mon.TopicARN).Value)
-	require.Equal(t, outputString(t, key, "arn"), offlinetest.Await(t, mon.KMSKeyARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Await(t, mon.KMSKeyARN).Value)
 }
 
 func TestSubscriptions(t *testing.T) {
@@ -336,11 +313,11 @@ func TestSubscriptions(t *testing.T) {
 		{Protocol: "sqs", Endpoint: "arn:aws:sqs:us-east-1:123456789012:alerts"},
 	}
 	rec, _ := deploy(t, monitoring.Config{Subscriptions: subs})
-	topicARN := outputString(t, only(t, rec, tTopic), "arn")
+	topicARN := offlinetest.OutputString(t, offlinetest.Only(t, rec, tTopic), "arn")
 	got := rec.ByType(tSubscription)
 	require.Len(t, got, len(subs))
 	for _, s := range subs {
-		r := find(t, rec, tSubscription, "monitoring-"+monitoring.SubscriptionKey(s))
+		r := offlinetest.Find(t, rec, tSubscription, "monitoring-"+monitoring.SubscriptionKey(s))
 		require.Equal(t, s.Protocol, offlinetest.Str(t, r, "protocol"))
 		require.Equal(t, s.Endpoint, offlinetest.Str(t, r, "endpoint"))
 		require.Equal(t, topicARN, offlinetest.Str(t, r, "topic"))
@@ -349,7 +326,7 @@ func TestSubscriptions(t *testing.T) {
 	// Dropping one subscription keeps the others' resources (no re-confirmation).
 	rec2, _ := deploy(t, monitoring.Config{Subscriptions: subs[1:]})
 	for _, s := range subs[1:] {
-		find(t, rec2, tSubscription, "monitoring-"+monitoring.SubscriptionKey(s))
+		offlinetest.Find(t, rec2, tSubscription, "monitoring-"+monitoring.SubscriptionKey(s))
 	}
 	require.Len(t, rec2.ByType(tSubscription), 2)
 }
@@ -357,7 +334,7 @@ func TestSubscriptions(t *testing.T) {
 func TestDashboardShowsTheAlarmedSignals(t *testing.T) {
 	t.Parallel()
 	rec, mon := deploy(t, monitoring.Config{}, watchAll(2))
-	dash := only(t, rec, tDashboard)
+	dash := offlinetest.Only(t, rec, tDashboard)
 	require.Equal(t, "platform-test-monitoring", offlinetest.Str(t, dash, "dashboardName"))
 	widgets := parseDashboard(t, offlinetest.Str(t, dash, "dashboardBody"))
 
@@ -400,7 +377,7 @@ func TestNothingWatched(t *testing.T) {
 	for _, typ := range []string{tKey, tAlias, tTopic, tTopicPolicy, tDashboard} {
 		require.Equal(t, 1, counts[typ], typ)
 	}
-	require.JSONEq(t, `{"widgets":[]}`, offlinetest.Str(t, only(t, rec, tDashboard), "dashboardBody"))
+	require.JSONEq(t, `{"widgets":[]}`, offlinetest.Str(t, offlinetest.Only(t, rec, tDashboard), "dashboardBody"))
 	require.Empty(t, offlinetest.Await(t, mon.AlarmNames).Value)
 }
 
@@ -410,8 +387,8 @@ func TestProtect(t *testing.T) {
 		t.Run(fmt.Sprint(protect), func(t *testing.T) {
 			t.Parallel()
 			rec, _ := deploy(t, monitoring.Config{}, watchAll(1), func(a *monitoring.MonitoringArgs) { a.Protect = protect })
-			require.Equal(t, protect, only(t, rec, tKey).Protect)
-			require.Equal(t, 30.0, offlinetest.Num(t, only(t, rec, tKey), "deletionWindowInDays"))
+			require.Equal(t, protect, offlinetest.Only(t, rec, tKey).Protect)
+			require.Equal(t, 30.0, offlinetest.Num(t, offlinetest.Only(t, rec, tKey), "deletionWindowInDays"))
 			for _, r := range rec.ByType(tAlarm) {
 				require.False(t, r.Protect, "alarms hold no data")
 			}
@@ -435,7 +412,7 @@ func TestOutputs(t *testing.T) {
 	names := offlinetest.Await(t, mon.AlarmNames).Value.([]string)
 	require.Len(t, names, len(mon.AlarmKeys))
 	for i, key := range mon.AlarmKeys {
-		require.Equal(t, outputString(t, find(t, rec, tAlarm, "monitoring-"+key), "name"), names[i])
+		require.Equal(t, offlinetest.OutputString(t, offlinetest.Find(t, rec, tAlarm, "monitoring-"+key), "name"), names[i])
 	}
 }
 
@@ -487,7 +464,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 				var args *monitoring.MonitoringArgs
 				if !tt.nilArgs {
-					args = &monitoring.MonitoringArgs{Config: tt.cfg, Account: account}
+					args = &monitoring.MonitoringArgs{Config: tt.cfg, Account: offlinetest.Account}
 					watchAll(1)(args)
 					if tt.mutate != nil {
 						tt.mutate(args)

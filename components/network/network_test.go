@@ -12,10 +12,7 @@ import (
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/offline/offlinetest"
-	"github.com/acme/platform/internal/parts"
 )
-
-var account = parts.Account{ID: "123456789012", Region: "us-east-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
 
 const (
 	tVpc        = "aws:ec2/vpc:Vpc"
@@ -39,7 +36,7 @@ const (
 // deploy runs NewVpc with cfg and returns what was registered and the component.
 func deploy(t *testing.T, cfg network.Config, mutate ...func(*network.VpcArgs)) (*offline.Recorder, *network.Vpc) {
 	t.Helper()
-	args := &network.VpcArgs{Config: cfg, Account: account}
+	args := &network.VpcArgs{Config: cfg, Account: offlinetest.Account}
 	for _, m := range mutate {
 		m(args)
 	}
@@ -355,7 +352,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 	}{
 		{name: "nil args", args: nil, wantErr: []string{`network "vpc": args are required`}},
 		{name: "no account", args: &network.VpcArgs{}, wantErr: []string{"account: ID, Region and Partition are required"}},
-		{name: "several problems at once", args: &network.VpcArgs{Account: account, Config: network.Config{
+		{name: "several problems at once", args: &network.VpcArgs{Account: offlinetest.Account, Config: network.Config{
 			CIDR: "10.0.0.0/8", AZCount: 9, NATMode: "sometimes", FlowLogRetentionDays: 42,
 		}}, wantErr: []string{
 			"cidr: must have a prefix length between /16 and /24",
@@ -388,7 +385,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 func TestMoreZonesThanTheRegionHas(t *testing.T) {
 	t.Parallel()
 	cfg := offline.StackConfig{Project: "platform", Stack: "test", Values: map[string]string{"aws:region": "us-west-1"}}
-	west := account
+	west := offlinetest.Account
 	west.Region = "us-west-1"
 	rec, err := offline.Run(cfg, true, func(ctx *pulumi.Context) error {
 		_, err := network.NewVpc(ctx, "vpc", &network.VpcArgs{Account: west, Config: network.Config{AZCount: 3}})

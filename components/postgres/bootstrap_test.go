@@ -79,12 +79,12 @@ func hasSecret(v resource.PropertyValue) bool {
 func TestBootstrapJob(t *testing.T) {
 	t.Parallel()
 	rec, s := run(t, options{bootstrap: true})
-	inst := one(t, rec, instanceType, "db")
+	inst := offlinetest.Find(t, rec, instanceType, "db")
 	address, _ := offline.GetString(inst.Outputs, "address")
 	masterARN, _ := offline.GetString(inst.Outputs, "masterUserSecrets[0].secretArn")
-	prov := one(t, rec, k8sProvider, "k8s")
+	prov := offlinetest.Find(t, rec, k8sProvider, "k8s")
 
-	job := one(t, rec, jobType, "db-bootstrap")
+	job := offlinetest.Find(t, rec, jobType, "db-bootstrap")
 	require.True(t, strings.HasPrefix(job.Provider, prov.URN+"::"), "the Job uses the stack's Kubernetes provider, got %q", job.Provider)
 	require.Equal(t, "db-bootstrap-"+postgres.JobHash(postgres.DefaultConfig(), identifier), offlinetest.Str(t, job, "metadata.name"))
 	require.Equal(t, "platform-system", offlinetest.Str(t, job, "metadata.namespace"))
@@ -141,16 +141,16 @@ func TestBootstrapJob(t *testing.T) {
 	// the other way round.
 	for _, dep := range []string{
 		urn(t, s.nodes),
-		one(t, rec, "aws:iam/rolePolicy:RolePolicy", "db-bootstrap").URN,
-		one(t, rec, secretType, "db-bootstrap").URN,
-		one(t, rec, configMapType, "db-bootstrap").URN,
-		one(t, rec, saType, "db-bootstrap").URN,
+		offlinetest.Find(t, rec, "aws:iam/rolePolicy:RolePolicy", "db-bootstrap").URN,
+		offlinetest.Find(t, rec, secretType, "db-bootstrap").URN,
+		offlinetest.Find(t, rec, configMapType, "db-bootstrap").URN,
+		offlinetest.Find(t, rec, saType, "db-bootstrap").URN,
 		inst.URN,
 	} {
 		require.Contains(t, job.Dependencies, dep)
 	}
 
-	cm := one(t, rec, configMapType, "db-bootstrap")
+	cm := offlinetest.Find(t, rec, configMapType, "db-bootstrap")
 	require.False(t, hasSecret(resource.NewProperty(cm.Inputs)))
 	files := postgres.BootstrapFiles(s.db.Roles)
 	require.Len(t, offlinetest.Prop(t, cm, "data").ObjectValue(), len(files))
@@ -159,14 +159,14 @@ func TestBootstrapJob(t *testing.T) {
 	}
 	require.NotContains(t, offlinetest.Str(t, cm, `data["apply.sql"]`), "SCRAM-SHA-256$", "the SQL holds no credential")
 
-	sec := one(t, rec, secretType, "db-bootstrap")
+	sec := offlinetest.Find(t, rec, secretType, "db-bootstrap")
 	require.Equal(t, "Opaque", offlinetest.Str(t, sec, "type"))
 	for _, env := range []string{postgres.MigratorVerifierEnv, postgres.ReadWriteVerifierEnv, postgres.ReadOnlyVerifierEnv} {
 		require.True(t, offlinetest.IsSecret(t, sec, "stringData."+env), env)
 	}
 
-	sa := one(t, rec, saType, "db-bootstrap")
-	role := one(t, rec, "aws:iam/role:Role", "db-bootstrap")
+	sa := offlinetest.Find(t, rec, saType, "db-bootstrap")
+	role := offlinetest.Find(t, rec, "aws:iam/role:Role", "db-bootstrap")
 	roleARN, _ := offline.GetString(role.Outputs, "arn")
 	require.Equal(t, roleARN, offlinetest.Str(t, sa, `metadata.annotations["eks.amazonaws.com/role-arn"]`))
 	require.False(t, offlinetest.Bool(t, sa, "automountServiceAccountToken"))
@@ -178,11 +178,11 @@ func TestBootstrapJob(t *testing.T) {
 func TestBootstrapIAM(t *testing.T) {
 	t.Parallel()
 	rec, _ := runUpdate(t, options{bootstrap: true})
-	inst := one(t, rec, instanceType, "db")
+	inst := offlinetest.Find(t, rec, instanceType, "db")
 	masterARN, _ := offline.GetString(inst.Outputs, "masterUserSecrets[0].secretArn")
-	keyARN, _ := offline.GetString(one(t, rec, "aws:kms/key:Key", "db-key").Outputs, "arn")
+	keyARN, _ := offline.GetString(offlinetest.Find(t, rec, "aws:kms/key:Key", "db-key").Outputs, "arn")
 
-	role := one(t, rec, "aws:iam/role:Role", "db-bootstrap")
+	role := offlinetest.Find(t, rec, "aws:iam/role:Role", "db-bootstrap")
 	var trust struct {
 		Statement []struct {
 			Principal map[string]string
@@ -194,7 +194,7 @@ func TestBootstrapIAM(t *testing.T) {
 	require.Len(t, trust.Statement, 1)
 	st := trust.Statement[0]
 	require.Equal(t, "sts:AssumeRoleWithWebIdentity", st.Action)
-	clusterID, _ := offline.GetString(one(t, rec, "random:index/randomId:RandomId", "cluster").Outputs, "hex")
+	clusterID, _ := offline.GetString(offlinetest.Find(t, rec, "random:index/randomId:RandomId", "cluster").Outputs, "hex")
 	issuer := "oidc.eks.us-east-1.amazonaws.com/id/" + clusterID
 	require.Equal(t, "arn:aws:iam::123456789012:oidc-provider/"+issuer, st.Principal["Federated"])
 	require.Equal(t, map[string]string{
@@ -202,7 +202,7 @@ func TestBootstrapIAM(t *testing.T) {
 		issuer + ":aud": "sts.amazonaws.com",
 	}, st.Condition["StringEquals"])
 
-	pol := one(t, rec, "aws:iam/rolePolicy:RolePolicy", "db-bootstrap")
+	pol := offlinetest.Find(t, rec, "aws:iam/rolePolicy:RolePolicy", "db-bootstrap")
 	var doc struct {
 		Statement []struct {
 			Action    any
@@ -219,7 +219,7 @@ func TestBootstrapIAM(t *testing.T) {
 	require.Equal(t, "secretsmanager.us-east-1.amazonaws.com", doc.Statement[1].Condition["StringEquals"]["kms:ViaService"])
 
 	// The verifiers are SCRAM verifiers, and secret.
-	sec := one(t, rec, secretType, "db-bootstrap")
+	sec := offlinetest.Find(t, rec, secretType, "db-bootstrap")
 	for _, env := range []string{postgres.MigratorVerifierEnv, postgres.ReadWriteVerifierEnv, postgres.ReadOnlyVerifierEnv} {
 		require.True(t, offlinetest.IsSecret(t, sec, "stringData."+env))
 		require.Regexp(t, `^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$`, offlinetest.Str(t, sec, "stringData."+env))
@@ -229,7 +229,7 @@ func TestBootstrapIAM(t *testing.T) {
 	for env, kind := range map[string]string{postgres.MigratorVerifierEnv: "migrator", postgres.ReadWriteVerifierEnv: "readwrite", postgres.ReadOnlyVerifierEnv: "readonly"} {
 		verifier := offlinetest.Str(t, sec, "stringData."+env)
 		var doc map[string]any
-		require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, one(t, rec, "aws:secretsmanager/secretVersion:SecretVersion", "db-"+kind), "secretString")), &doc))
+		require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, offlinetest.Find(t, rec, "aws:secretsmanager/secretVersion:SecretVersion", "db-"+kind), "secretString")), &doc))
 		salt, err := base64.StdEncoding.DecodeString(strings.Split(strings.Split(verifier, ":")[1], "$")[0])
 		require.NoError(t, err)
 		again, err := postgres.SCRAMVerifier(doc["password"].(string), salt, postgres.SCRAMIterations)
@@ -288,9 +288,9 @@ func TestBootstrapPasswordVersionRenamesJob(t *testing.T) {
 	t.Parallel()
 	rec1, _ := run(t, options{bootstrap: true})
 	rec2, _ := run(t, options{bootstrap: true, mutate: func(a *postgres.DatabaseArgs) { a.Roles.Migrator.PasswordVersion = 2 }})
-	n1 := offlinetest.Str(t, one(t, rec1, jobType, "db-bootstrap"), "metadata.name")
-	n2 := offlinetest.Str(t, one(t, rec2, jobType, "db-bootstrap"), "metadata.name")
+	n1 := offlinetest.Str(t, offlinetest.Find(t, rec1, jobType, "db-bootstrap"), "metadata.name")
+	n2 := offlinetest.Str(t, offlinetest.Find(t, rec2, jobType, "db-bootstrap"), "metadata.name")
 	require.NotEqual(t, n1, n2)
-	require.Equal(t, "2", offlinetest.Str(t, one(t, rec2, "random:index/randomPassword:RandomPassword", "db-migrator"), "keepers.version"),
+	require.Equal(t, "2", offlinetest.Str(t, offlinetest.Find(t, rec2, "random:index/randomPassword:RandomPassword", "db-migrator"), "keepers.version"),
 		"a new version generates a new password")
 }

@@ -28,8 +28,6 @@ const (
 	saType        = "kubernetes:core/v1:ServiceAccount"
 )
 
-var account = parts.Account{ID: "123456789012", Region: "us-east-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
-
 // stage is what a test program built besides the database: stand-ins for
 // the cluster's outputs, so tests can check what the database waits for.
 type stage struct {
@@ -53,7 +51,7 @@ func program(o options, out *stage) pulumi.RunFunc {
 			return err
 		}
 		args := &postgres.DatabaseArgs{
-			Account:   account,
+			Account:   offlinetest.Account,
 			VPCID:     pulumi.String("vpc-0123"),
 			SubnetIDs: pulumi.StringArray{pulumi.String("subnet-data-a"), pulumi.String("subnet-data-b")},
 			IngressFrom: map[string]pulumi.StringInput{
@@ -121,18 +119,11 @@ func component(t *testing.T, rec *offline.Recorder) *offline.Resource {
 	return c
 }
 
-func one(t *testing.T, rec *offline.Recorder, typ, name string) *offline.Resource {
-	t.Helper()
-	r := rec.Find(typ, name)
-	require.NotNil(t, r, "%s %s not registered", typ, name)
-	return r
-}
-
 func TestDefaults(t *testing.T) {
 	t.Parallel()
 	rec, _ := run(t, options{})
-	inst := one(t, rec, instanceType, "db")
-	key := one(t, rec, "aws:kms/key:Key", "db-key")
+	inst := offlinetest.Find(t, rec, instanceType, "db")
+	key := offlinetest.Find(t, rec, "aws:kms/key:Key", "db-key")
 	keyARN, _ := offline.GetString(key.Outputs, "arn")
 	require.NotEmpty(t, keyARN)
 
@@ -180,22 +171,22 @@ func TestDefaults(t *testing.T) {
 	require.False(t, offlinetest.Has(inst, "password"), "no master password may be sent: RDS manages it")
 	require.False(t, inst.Protect)
 
-	sg := one(t, rec, "aws:ec2/securityGroup:SecurityGroup", "db-sg")
+	sg := offlinetest.Find(t, rec, "aws:ec2/securityGroup:SecurityGroup", "db-sg")
 	require.Equal(t, []string{"db-sg-id"}, offlinetest.Strs(t, inst, "vpcSecurityGroupIds"))
 	require.Equal(t, "vpc-0123", offlinetest.Str(t, sg, "vpcId"))
-	subnets := one(t, rec, "aws:rds/subnetGroup:SubnetGroup", "db-subnets")
+	subnets := offlinetest.Find(t, rec, "aws:rds/subnetGroup:SubnetGroup", "db-subnets")
 	require.Equal(t, []string{"subnet-data-a", "subnet-data-b"}, offlinetest.Strs(t, subnets, "subnetIds"))
 	sgName, _ := offline.GetString(subnets.Outputs, "name")
 	require.Equal(t, sgName, offlinetest.Str(t, inst, "dbSubnetGroupName"))
-	pg := one(t, rec, "aws:rds/parameterGroup:ParameterGroup", "db-postgres16")
+	pg := offlinetest.Find(t, rec, "aws:rds/parameterGroup:ParameterGroup", "db-postgres16")
 	pgName, _ := offline.GetString(pg.Outputs, "name")
 	require.Equal(t, pgName, offlinetest.Str(t, inst, "parameterGroupName"))
-	role := one(t, rec, "aws:iam/role:Role", "db-monitoring")
+	role := offlinetest.Find(t, rec, "aws:iam/role:Role", "db-monitoring")
 	roleARN, _ := offline.GetString(role.Outputs, "arn")
 	require.Equal(t, roleARN, offlinetest.Str(t, inst, "monitoringRoleArn"))
 
 	// A final snapshot named after the instance with a random suffix.
-	suffix := one(t, rec, "random:index/randomId:RandomId", "db-final-snapshot")
+	suffix := offlinetest.Find(t, rec, "random:index/randomId:RandomId", "db-final-snapshot")
 	require.Equal(t, identifier, offlinetest.Str(t, suffix, "keepers.identifier"))
 	require.Contains(t, inst.PropertyDependencies["finalSnapshotIdentifier"], suffix.URN)
 
@@ -209,13 +200,13 @@ func TestDefaults(t *testing.T) {
 func TestKeyAndLogGroups(t *testing.T) {
 	t.Parallel()
 	rec, _ := run(t, options{})
-	key := one(t, rec, "aws:kms/key:Key", "db-key")
+	key := offlinetest.Find(t, rec, "aws:kms/key:Key", "db-key")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
 	require.Contains(t, offlinetest.Str(t, key, "policy"), "logs.us-east-1.amazonaws.com", "CloudWatch Logs must be able to use the key")
 	keyARN, _ := offline.GetString(key.Outputs, "arn")
-	inst := one(t, rec, instanceType, "db")
+	inst := offlinetest.Find(t, rec, instanceType, "db")
 	for _, l := range postgres.LogExports {
-		lg := one(t, rec, "aws:cloudwatch/logGroup:LogGroup", "db-"+l)
+		lg := offlinetest.Find(t, rec, "aws:cloudwatch/logGroup:LogGroup", "db-"+l)
 		require.Equal(t, "/aws/rds/instance/"+identifier+"/"+l, offlinetest.Str(t, lg, "name"))
 		require.Equal(t, 30.0, offlinetest.Num(t, lg, "retentionInDays"))
 		require.Equal(t, keyARN, offlinetest.Str(t, lg, "kmsKeyId"))
@@ -245,7 +236,7 @@ func TestParameterGroup(t *testing.T) {
 			pg := pgs[0]
 			require.Equal(t, tc.name, pg.Name, "the resource name carries the family, so a major upgrade adds a group")
 			require.Equal(t, tc.family, offlinetest.Str(t, pg, "family"))
-			require.Equal(t, tc.version, offlinetest.Str(t, one(t, rec, instanceType, "db"), "engineVersion"))
+			require.Equal(t, tc.version, offlinetest.Str(t, offlinetest.Find(t, rec, instanceType, "db"), "engineVersion"))
 			params := map[string]string{}
 			methods := map[string]string{}
 			for i := range len(offlinetest.Prop(t, pg, "parameters").ArrayValue()) {
@@ -277,14 +268,14 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func TestSecurityGroupAndCriticalPath(t *testing.T) {
 	t.Parallel()
 	rec, s := run(t, options{bootstrap: true})
-	sg := one(t, rec, "aws:ec2/securityGroup:SecurityGroup", "db-sg")
+	sg := offlinetest.Find(t, rec, "aws:ec2/securityGroup:SecurityGroup", "db-sg")
 	require.False(t, offlinetest.Has(sg, "ingress"), "the group has no inline rules")
 	require.False(t, offlinetest.Has(sg, "egress"))
 
 	rules := rec.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
 	require.Len(t, rules, 2)
 	for _, src := range []string{"eks-cluster", "eks-nodes"} {
-		r := one(t, rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "db-sg-"+src+"-5432")
+		r := offlinetest.Find(t, rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "db-sg-"+src+"-5432")
 		require.Equal(t, "db-sg-id", offlinetest.Str(t, r, "securityGroupId"))
 		require.Equal(t, 5432.0, offlinetest.Num(t, r, "fromPort"))
 		require.Equal(t, 5432.0, offlinetest.Num(t, r, "toPort"))
@@ -295,8 +286,8 @@ func TestSecurityGroupAndCriticalPath(t *testing.T) {
 
 	// The instance (and everything it waits for) must not wait for the
 	// cluster, its nodes, the Kubernetes provider or anything of the Job.
-	inst := one(t, rec, instanceType, "db")
-	forbidden := map[string]bool{urn(t, s.cluster): true, urn(t, s.nodes): true, one(t, rec, k8sProvider, "k8s").URN: true}
+	inst := offlinetest.Find(t, rec, instanceType, "db")
+	forbidden := map[string]bool{urn(t, s.cluster): true, urn(t, s.nodes): true, offlinetest.Find(t, rec, k8sProvider, "k8s").URN: true}
 	for _, r := range rules {
 		forbidden[r.URN] = true
 	}
@@ -332,18 +323,18 @@ func TestMonitoringAndRotation(t *testing.T) {
 		a.MonitoringIntervalSeconds = 15
 		a.MasterPasswordRotationDays = 30
 	}})
-	inst := one(t, rec, instanceType, "db")
+	inst := offlinetest.Find(t, rec, instanceType, "db")
 	require.Equal(t, 15.0, offlinetest.Num(t, inst, "monitoringInterval"))
-	role := one(t, rec, "aws:iam/role:Role", "db-monitoring")
+	role := offlinetest.Find(t, rec, "aws:iam/role:Role", "db-monitoring")
 	var trust map[string]any
 	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, role, "assumeRolePolicy")), &trust))
 	stmt := trust["Statement"].([]any)[0].(map[string]any)
 	require.Equal(t, "monitoring.rds.amazonaws.com", stmt["Principal"].(map[string]any)["Service"])
-	att := one(t, rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "db-monitoring")
+	att := offlinetest.Find(t, rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "db-monitoring")
 	require.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", offlinetest.Str(t, att, "policyArn"))
 	require.Contains(t, inst.Dependencies, att.URN)
 
-	rot := one(t, rec, "aws:secretsmanager/secretRotation:SecretRotation", "db-master-rotation")
+	rot := offlinetest.Find(t, rec, "aws:secretsmanager/secretRotation:SecretRotation", "db-master-rotation")
 	masterARN, _ := offline.GetString(inst.Outputs, "masterUserSecrets[0].secretArn")
 	require.NotEmpty(t, masterARN)
 	require.Equal(t, masterARN, offlinetest.Str(t, rot, "secretId"))
@@ -355,9 +346,9 @@ func TestMonitoringAndRotation(t *testing.T) {
 func TestRoleSecrets(t *testing.T) {
 	t.Parallel()
 	rec, s := runUpdate(t, options{})
-	key := one(t, rec, "aws:kms/key:Key", "db-key")
+	key := offlinetest.Find(t, rec, "aws:kms/key:Key", "db-key")
 	keyARN, _ := offline.GetString(key.Outputs, "arn")
-	inst := one(t, rec, instanceType, "db")
+	inst := offlinetest.Find(t, rec, instanceType, "db")
 	address, _ := offline.GetString(inst.Outputs, "address")
 	masterARN, _ := offline.GetString(inst.Outputs, "masterUserSecrets[0].secretArn")
 
@@ -367,16 +358,16 @@ func TestRoleSecrets(t *testing.T) {
 		"readonly":  s.db.ReadOnlySecretARN,
 	}
 	for kind, user := range map[string]string{"migrator": "app_migrator", "readwrite": "app_rw", "readonly": "app_ro"} {
-		pw := one(t, rec, "random:index/randomPassword:RandomPassword", "db-"+kind)
+		pw := offlinetest.Find(t, rec, "random:index/randomPassword:RandomPassword", "db-"+kind)
 		require.Equal(t, 40.0, offlinetest.Num(t, pw, "length"))
 		require.False(t, offlinetest.Bool(t, pw, "special"), "letters and digits only")
 		require.Equal(t, "1", offlinetest.Str(t, pw, "keepers.version"))
 		require.Equal(t, user, offlinetest.Str(t, pw, "keepers.role"))
 
-		sec := one(t, rec, "aws:secretsmanager/secret:Secret", "db-"+kind)
+		sec := offlinetest.Find(t, rec, "aws:secretsmanager/secret:Secret", "db-"+kind)
 		require.Equal(t, keyARN, offlinetest.Str(t, sec, "kmsKeyId"))
 		require.Contains(t, offlinetest.Str(t, sec, "description"), user)
-		ver := one(t, rec, "aws:secretsmanager/secretVersion:SecretVersion", "db-"+kind)
+		ver := offlinetest.Find(t, rec, "aws:secretsmanager/secretVersion:SecretVersion", "db-"+kind)
 		require.True(t, offlinetest.IsSecret(t, ver, "secretString"), "the credentials document must be a Pulumi secret")
 		var doc map[string]any
 		require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, ver, "secretString")), &doc))
@@ -414,30 +405,30 @@ func TestSwitches(t *testing.T) {
 		check  func(t *testing.T, rec *offline.Recorder)
 	}{
 		{"skipFinalSnapshot removes the snapshot suffix", func(a *postgres.DatabaseArgs) { a.SkipFinalSnapshot = true }, func(t *testing.T, rec *offline.Recorder) {
-			inst := one(t, rec, instanceType, "db")
+			inst := offlinetest.Find(t, rec, instanceType, "db")
 			require.True(t, offlinetest.Bool(t, inst, "skipFinalSnapshot"))
 			require.False(t, offlinetest.Has(inst, "finalSnapshotIdentifier"))
 			require.Nil(t, rec.Find("random:index/randomId:RandomId", "db-final-snapshot"))
 		}},
 		{"multiAz", func(a *postgres.DatabaseArgs) { a.MultiAZ = true }, func(t *testing.T, rec *offline.Recorder) {
-			require.True(t, offlinetest.Bool(t, one(t, rec, instanceType, "db"), "multiAz"))
+			require.True(t, offlinetest.Bool(t, offlinetest.Find(t, rec, instanceType, "db"), "multiAz"))
 		}},
 		{"deletionProtection off", func(a *postgres.DatabaseArgs) { a.DeletionProtection = &no }, func(t *testing.T, rec *offline.Recorder) {
-			require.False(t, offlinetest.Bool(t, one(t, rec, instanceType, "db"), "deletionProtection"))
+			require.False(t, offlinetest.Bool(t, offlinetest.Find(t, rec, instanceType, "db"), "deletionProtection"))
 		}},
 		{"iamAuth off", func(a *postgres.DatabaseArgs) { a.IAMAuth = &no }, func(t *testing.T, rec *offline.Recorder) {
-			require.False(t, offlinetest.Bool(t, one(t, rec, instanceType, "db"), "iamDatabaseAuthenticationEnabled"))
+			require.False(t, offlinetest.Bool(t, offlinetest.Find(t, rec, instanceType, "db"), "iamDatabaseAuthenticationEnabled"))
 		}},
 		{"extendedSupport", func(a *postgres.DatabaseArgs) { a.ExtendedSupport = true }, func(t *testing.T, rec *offline.Recorder) {
-			require.Equal(t, "open-source-rds-extended-support", offlinetest.Str(t, one(t, rec, instanceType, "db"), "engineLifecycleSupport"))
+			require.Equal(t, "open-source-rds-extended-support", offlinetest.Str(t, offlinetest.Find(t, rec, instanceType, "db"), "engineLifecycleSupport"))
 		}},
 		{"protect", func(a *postgres.DatabaseArgs) { a.Protect = true }, func(t *testing.T, rec *offline.Recorder) {
-			require.True(t, one(t, rec, instanceType, "db").Protect)
-			require.True(t, one(t, rec, "aws:kms/key:Key", "db-key").Protect)
+			require.True(t, offlinetest.Find(t, rec, instanceType, "db").Protect)
+			require.True(t, offlinetest.Find(t, rec, "aws:kms/key:Key", "db-key").Protect)
 			for _, kind := range []string{"migrator", "readwrite", "readonly"} {
-				require.True(t, one(t, rec, "aws:secretsmanager/secret:Secret", "db-"+kind).Protect)
+				require.True(t, offlinetest.Find(t, rec, "aws:secretsmanager/secret:Secret", "db-"+kind).Protect)
 			}
-			require.False(t, one(t, rec, "aws:rds/parameterGroup:ParameterGroup", "db-postgres16").Protect,
+			require.False(t, offlinetest.Find(t, rec, "aws:rds/parameterGroup:ParameterGroup", "db-postgres16").Protect,
 				"a protected parameter group would block major upgrades")
 		}},
 		{"prod-like sizes", func(a *postgres.DatabaseArgs) {
@@ -447,7 +438,7 @@ func TestSwitches(t *testing.T) {
 			a.BackupRetentionDays = 30
 			a.Port = 6432
 		}, func(t *testing.T, rec *offline.Recorder) {
-			inst := one(t, rec, instanceType, "db")
+			inst := offlinetest.Find(t, rec, instanceType, "db")
 			require.Equal(t, "db.r6g.large", offlinetest.Str(t, inst, "instanceClass"))
 			require.Equal(t, 100.0, offlinetest.Num(t, inst, "allocatedStorage"))
 			require.Equal(t, 1000.0, offlinetest.Num(t, inst, "maxAllocatedStorage"))
@@ -490,12 +481,12 @@ func TestParenting(t *testing.T) {
 func TestOutputs(t *testing.T) {
 	t.Parallel()
 	rec, s := run(t, options{bootstrap: true})
-	inst := one(t, rec, instanceType, "db")
+	inst := offlinetest.Find(t, rec, instanceType, "db")
 	address, _ := offline.GetString(inst.Outputs, "address")
 	require.Regexp(t, `^platform-test-db\..*\.us-east-1\.rds\.amazonaws\.com$`, address)
 	masterARN, _ := offline.GetString(inst.Outputs, "masterUserSecrets[0].secretArn")
 	resourceID, _ := offline.GetString(inst.Outputs, "resourceId")
-	key := one(t, rec, "aws:kms/key:Key", "db-key")
+	key := offlinetest.Find(t, rec, "aws:kms/key:Key", "db-key")
 	keyARN, _ := offline.GetString(key.Outputs, "arn")
 
 	for name, tc := range map[string]struct {
@@ -605,7 +596,7 @@ func TestValidation(t *testing.T) {
 			var db *postgres.Database
 			rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 				args := &postgres.DatabaseArgs{
-					Account:   account,
+					Account:   offlinetest.Account,
 					VPCID:     pulumi.String("vpc-0123"),
 					SubnetIDs: pulumi.StringArray{pulumi.String("subnet-a"), pulumi.String("subnet-b")},
 				}
@@ -640,7 +631,7 @@ func TestBootstrapNameLength(t *testing.T) {
 	t.Parallel()
 	_, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 		_, err := postgres.NewDatabase(ctx, strings.Repeat("d", 43), &postgres.DatabaseArgs{
-			Account: account, VPCID: pulumi.String("vpc"), SubnetIDs: pulumi.StringArray{},
+			Account: offlinetest.Account, VPCID: pulumi.String("vpc"), SubnetIDs: pulumi.StringArray{},
 			Bootstrap: &postgres.BootstrapArgs{Namespace: pulumi.String("platform-system"), OIDCProviderARN: pulumi.String("arn"), OIDCIssuerURL: pulumi.String("https://x")},
 		})
 		return err

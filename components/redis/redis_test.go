@@ -16,8 +16,6 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-var account = parts.Account{ID: "123456789012", Region: "us-east-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
-
 const (
 	tRG            = "aws:elasticache/replicationGroup:ReplicationGroup"
 	tSubnetGroup   = "aws:elasticache/subnetGroup:SubnetGroup"
@@ -36,7 +34,7 @@ const (
 func baseArgs(cfg redis.Config) *redis.CacheArgs {
 	return &redis.CacheArgs{
 		Config:    cfg,
-		Account:   account,
+		Account:   offlinetest.Account,
 		VPCID:     pulumi.String("vpc-1"),
 		SubnetIDs: pulumi.StringArray{pulumi.String("subnet-data-a"), pulumi.String("subnet-data-b")},
 	}
@@ -56,20 +54,6 @@ func deploy(t *testing.T, cfg redis.Config, mutate ...func(*redis.CacheArgs)) (*
 		return err
 	})
 	return rec, cache
-}
-
-func only(t *testing.T, rec *offline.Recorder, typ string) *offline.Resource {
-	t.Helper()
-	rs := rec.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
-}
-
-func outputString(t *testing.T, r *offline.Resource, key string) string {
-	t.Helper()
-	v, ok := offline.GetString(r.Outputs, key)
-	require.Truef(t, ok, "%s %s has no output %q", r.Type, r.Name, key)
-	return v
 }
 
 func TestDefaults(t *testing.T) {
@@ -112,10 +96,10 @@ func TestEncryption(t *testing.T) {
 	t.Parallel()
 	rec, _ := deploy(t, redis.Config{})
 	rg := rec.Find(tRG, "cache")
-	key := only(t, rec, tKey)
+	key := offlinetest.Only(t, rec, tKey)
 
 	require.True(t, offlinetest.Bool(t, rg, "atRestEncryptionEnabled"))
-	require.Equal(t, outputString(t, key, "arn"), offlinetest.Str(t, rg, "kmsKeyId"), "at rest under our key")
+	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, rg, "kmsKeyId"), "at rest under our key")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
 	require.True(t, offlinetest.Bool(t, rg, "transitEncryptionEnabled"))
 	require.Equal(t, "required", offlinetest.Str(t, rg, "transitEncryptionMode"), "TLS only, no plaintext fallback")
@@ -141,7 +125,7 @@ var acceptedToken = regexp.MustCompile(`^[!-~]{16,128}$`)
 func TestAuthToken(t *testing.T) {
 	t.Parallel()
 	rec, _ := deploy(t, redis.Config{})
-	pw := only(t, rec, tPassword)
+	pw := offlinetest.Only(t, rec, tPassword)
 	length := offlinetest.Num(t, pw, "length")
 	require.GreaterOrEqual(t, length, 16.0)
 	require.LessOrEqual(t, length, 128.0)
@@ -175,7 +159,7 @@ func TestAuthTokenRotation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec, _ := deploy(t, tt.cfg)
-			require.Equal(t, tt.version, offlinetest.Str(t, only(t, rec, tPassword), "keepers.version"), "a new version redraws the token")
+			require.Equal(t, tt.version, offlinetest.Str(t, offlinetest.Only(t, rec, tPassword), "keepers.version"), "a new version redraws the token")
 			require.Equal(t, tt.strategy, offlinetest.Str(t, rec.Find(tRG, "cache"), "authTokenUpdateStrategy"))
 		})
 	}
@@ -184,12 +168,12 @@ func TestAuthTokenRotation(t *testing.T) {
 func TestConnectionSecret(t *testing.T) {
 	t.Parallel()
 	rec, cache := deploy(t, redis.Config{}, func(a *redis.CacheArgs) { a.Protect = true })
-	key := only(t, rec, tKey)
-	s := only(t, rec, tSecret)
-	require.Equal(t, outputString(t, key, "arn"), offlinetest.Str(t, s, "kmsKeyId"), "secret under our key")
+	key := offlinetest.Only(t, rec, tKey)
+	s := offlinetest.Only(t, rec, tSecret)
+	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, s, "kmsKeyId"), "secret under our key")
 	require.True(t, s.Protect)
 
-	v := only(t, rec, tSecretVersion)
+	v := offlinetest.Only(t, rec, tSecretVersion)
 	require.True(t, offlinetest.IsSecret(t, v, "secretString"))
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, v, "secretString")), &doc))
@@ -197,7 +181,7 @@ func TestConnectionSecret(t *testing.T) {
 	require.Equal(t, offlinetest.Await(t, cache.PrimaryEndpoint).Value, doc["host"])
 	require.Equal(t, 6379.0, doc["port"])
 	require.Equal(t, true, doc["tls"])
-	token, _ := offline.GetString(only(t, rec, tPassword).Outputs, "result")
+	token, _ := offline.GetString(offlinetest.Only(t, rec, tPassword).Outputs, "result")
 	require.Equal(t, token, doc["token"])
 
 	// No output of the component carries the token.
@@ -224,11 +208,11 @@ func TestBackups(t *testing.T) {
 	require.Equal(t, "01:00-02:00", offlinetest.Str(t, rg, "snapshotWindow"))
 	require.Equal(t, "wed:03:00-wed:04:00", offlinetest.Str(t, rg, "maintenanceWindow"))
 
-	suffix := only(t, rec, tRandomID)
-	hex := outputString(t, suffix, "hex")
+	suffix := offlinetest.Only(t, rec, tRandomID)
+	hex := offlinetest.OutputString(t, suffix, "hex")
 	require.Equal(t, "platform-test-cache-final-"+hex, offlinetest.Str(t, rg, "finalSnapshotIdentifier"))
 	// The suffix is redrawn exactly when the group would be replaced.
-	require.Equal(t, outputString(t, only(t, rec, tKey), "arn"), offlinetest.Str(t, suffix, "keepers.kmsKeyId"))
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Only(t, rec, tKey), "arn"), offlinetest.Str(t, suffix, "keepers.kmsKeyId"))
 	require.Equal(t, "redis", offlinetest.Str(t, suffix, "keepers.engine"))
 	require.Equal(t, "7.1", offlinetest.Str(t, suffix, "keepers.engineVersion"))
 
@@ -242,14 +226,14 @@ func TestBackups(t *testing.T) {
 func TestLogDelivery(t *testing.T) {
 	t.Parallel()
 	rec, _ := deploy(t, redis.Config{LogRetentionDays: 90})
-	key := only(t, rec, tKey)
+	key := offlinetest.Only(t, rec, tKey)
 	require.Contains(t, offlinetest.Str(t, key, "policy"), "logs.us-east-1.amazonaws.com", "CloudWatch Logs may use the key")
 
 	groups := map[string]*offline.Resource{}
 	for _, lg := range rec.ByType(tLogGroup) {
 		require.Equal(t, 90.0, offlinetest.Num(t, lg, "retentionInDays"), lg.Name)
-		require.Equal(t, outputString(t, key, "arn"), offlinetest.Str(t, lg, "kmsKeyId"), lg.Name)
-		groups[outputString(t, lg, "name")] = lg
+		require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, lg, "kmsKeyId"), lg.Name)
+		groups[offlinetest.OutputString(t, lg, "name")] = lg
 	}
 
 	rg := rec.Find(tRG, "cache")
@@ -272,7 +256,7 @@ func TestSecurityGroupIngress(t *testing.T) {
 	rec, cache := deploy(t, redis.Config{}, func(a *redis.CacheArgs) {
 		a.IngressFrom = map[string]pulumi.StringInput{"eks-nodes": pulumi.String("sg-nodes"), "bastion": pulumi.String("sg-bastion")}
 	})
-	sg := only(t, rec, tSG)
+	sg := offlinetest.Only(t, rec, tSG)
 	require.Equal(t, "vpc-1", offlinetest.Str(t, sg, "vpcId"))
 	require.False(t, offlinetest.Has(sg, "ingress[0]"), "no inline rules")
 	require.False(t, offlinetest.Has(sg, "egress[0]"), "no egress")
@@ -319,14 +303,14 @@ func TestSubnetAndParameterGroups(t *testing.T) {
 			rec, _ := deploy(t, tt.cfg)
 			rg := rec.Find(tRG, "cache")
 
-			sn := only(t, rec, tSubnetGroup)
+			sn := offlinetest.Only(t, rec, tSubnetGroup)
 			require.Equal(t, []string{"subnet-data-a", "subnet-data-b"}, offlinetest.Strs(t, sn, "subnetIds"))
-			require.Equal(t, outputString(t, sn, "name"), offlinetest.Str(t, rg, "subnetGroupName"), "never the default subnet group")
+			require.Equal(t, offlinetest.OutputString(t, sn, "name"), offlinetest.Str(t, rg, "subnetGroupName"), "never the default subnet group")
 
 			pg := rec.Find(tParamGroup, "cache-"+tt.family)
 			require.NotNil(t, pg, "the family is in the parameter group's name")
 			require.Equal(t, tt.family, offlinetest.Str(t, pg, "family"))
-			require.Equal(t, outputString(t, pg, "name"), offlinetest.Str(t, rg, "parameterGroupName"))
+			require.Equal(t, offlinetest.OutputString(t, pg, "name"), offlinetest.Str(t, rg, "parameterGroupName"))
 			var got []string
 			for i := 0; offlinetest.Has(pg, fmt.Sprintf("parameters[%d]", i)); i++ {
 				p := fmt.Sprintf("parameters[%d]", i)
@@ -344,9 +328,9 @@ func TestProtect(t *testing.T) {
 			t.Parallel()
 			rec, _ := deploy(t, redis.Config{}, func(a *redis.CacheArgs) { a.Protect = protect })
 			for _, typ := range []string{tRG, tKey, tSecret} {
-				require.Equal(t, protect, only(t, rec, typ).Protect, typ)
+				require.Equal(t, protect, offlinetest.Only(t, rec, typ).Protect, typ)
 			}
-			require.False(t, only(t, rec, tParamGroup).Protect, "replaceable on a major upgrade")
+			require.False(t, offlinetest.Only(t, rec, tParamGroup).Protect, "replaceable on a major upgrade")
 		})
 	}
 }
@@ -364,13 +348,13 @@ func TestOutputs(t *testing.T) {
 	t.Parallel()
 	rec, cache := deploy(t, redis.Config{NodeCount: 2})
 	rg := rec.Find(tRG, "cache")
-	require.Equal(t, outputString(t, rg, "primaryEndpointAddress"), offlinetest.Await(t, cache.PrimaryEndpoint).Value)
+	require.Equal(t, offlinetest.OutputString(t, rg, "primaryEndpointAddress"), offlinetest.Await(t, cache.PrimaryEndpoint).Value)
 	require.True(t, strings.HasPrefix(offlinetest.Await(t, cache.PrimaryEndpoint).Value.(string), "master."))
-	require.Equal(t, outputString(t, rg, "readerEndpointAddress"), offlinetest.Await(t, cache.ReaderEndpoint).Value)
+	require.Equal(t, offlinetest.OutputString(t, rg, "readerEndpointAddress"), offlinetest.Await(t, cache.ReaderEndpoint).Value)
 	require.Equal(t, 6379, offlinetest.Await(t, cache.Port).Value)
-	require.Equal(t, outputString(t, only(t, rec, tSecret), "arn"), offlinetest.Await(t, cache.SecretARN).Value)
-	require.Equal(t, outputString(t, rg, "replicationGroupId"), offlinetest.Await(t, cache.ReplicationGroupID).Value)
-	require.Equal(t, outputString(t, only(t, rec, tKey), "arn"), offlinetest.Await(t, cache.KMSKeyARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Only(t, rec, tSecret), "arn"), offlinetest.Await(t, cache.SecretARN).Value)
+	require.Equal(t, offlinetest.OutputString(t, rg, "replicationGroupId"), offlinetest.Await(t, cache.ReplicationGroupID).Value)
+	require.Equal(t, offlinetest.OutputString(t, offlinetest.Only(t, rec, tKey), "arn"), offlinetest.Await(t, cache.KMSKeyARN).Value)
 }
 
 func TestInvalidArgsRegisterNothing(t *testing.T) {

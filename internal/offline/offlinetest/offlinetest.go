@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/acme/platform/internal/offline"
+	"github.com/acme/platform/internal/parts"
 )
 
 // Project and Stack are what component tests run as.
@@ -23,6 +24,10 @@ const (
 	Project = "platform"
 	Stack   = "test"
 )
+
+// Account is the AWS account component tests deploy into: the one the
+// recorder's mocked getCallerIdentity answers with.
+var Account = parts.Account{ID: "123456789012", Region: "us-east-1", Partition: "aws", DNSSuffix: "amazonaws.com"}
 
 // Run runs program under mocks with no stack config (component tests) and
 // fails the test if it returns an error.
@@ -68,6 +73,33 @@ func Await(t testing.TB, o pulumi.Output) Output {
 	res, err := internals.UnsafeAwaitOutput(context.Background(), o)
 	require.NoError(t, err)
 	return Output{Value: res.Value, Known: res.Known, Secret: res.Secret}
+}
+
+// Only returns the one resource of type typ and fails the test unless exactly
+// one was registered.
+func Only(t testing.TB, rec *offline.Recorder, typ string) *offline.Resource {
+	t.Helper()
+	rs := rec.ByType(typ)
+	require.Len(t, rs, 1, typ)
+	return rs[0]
+}
+
+// Find returns the resource of type typ named name and fails the test if it
+// was not registered.
+func Find(t testing.TB, rec *offline.Recorder, typ, name string) *offline.Resource {
+	t.Helper()
+	r := rec.Find(typ, name)
+	require.NotNilf(t, r, "%s %q not registered", typ, name)
+	return r
+}
+
+// OutputString reads a string output of a recorded resource (its mocked state) and
+// fails the test if it has none.
+func OutputString(t testing.TB, r *offline.Resource, key string) string {
+	t.Helper()
+	v, ok := offline.GetString(r.Outputs, key)
+	require.Truef(t, ok, "%s %s has no output %q", r.Type, r.Name, key)
+	return v
 }
 
 // Prop reads a property of a recorded resource's inputs and fails the test if
