@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,7 +116,7 @@ func checkKeys(data []byte, t reflect.Type, path string) error {
 			if !ok {
 				return &check.FieldError{
 					Path:    joinPath(path, k),
-					Message: fmt.Sprintf("unknown key; known keys are %s", strings.Join(sortedKeys(fields), ", ")),
+					Message: fmt.Sprintf("unknown key; known keys are %s", strings.Join(slices.Sorted(maps.Keys(fields)), ", ")),
 				}
 			}
 			if err := checkKeys(obj[k], ft, joinPath(path, k)); err != nil {
@@ -177,15 +179,6 @@ func structFields(t reflect.Type) map[string]reflect.Type {
 		}
 		out[tag] = f.Type
 	}
-	return out
-}
-
-func sortedKeys(m map[string]reflect.Type) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -84,7 +86,7 @@ func JobHash(cfg Config, identifier string) string {
 	var b strings.Builder
 	r := cfg.RolesSpec()
 	files := BootstrapFiles(r)
-	for _, k := range sortedKeys(files) {
+	for _, k := range slices.Sorted(maps.Keys(files)) {
 		fmt.Fprintf(&b, "file %s %d\n%s\n", k, len(files[k]), files[k])
 	}
 	fmt.Fprintf(&b, "fetch %s\n", FetchSecretScript)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -114,7 +113,6 @@ const (
 )
 
 var (
-	ingressKeyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,40}$`)
 	// RDS instance identifiers: a letter, then letters, digits and single
 	// hyphens, not ending in a hyphen, at most 63.
 	identifierRE = regexp.MustCompile(`^[a-z](-?[a-z0-9])*$`)
@@ -176,14 +174,7 @@ func validateArgs(name, identifier string, args *DatabaseArgs) error {
 	if args.SubnetIDs == nil {
 		p.Addf("SubnetIDs", "is required (the data-tier subnets)")
 	}
-	for _, k := range sortedKeys(args.IngressFrom) {
-		if !ingressKeyRE.MatchString(k) {
-			p.Addf("IngressFrom", "key %q must be lower-case letters, digits and hyphens (at most 41), such as \"eks-nodes\"", k)
-		}
-		if args.IngressFrom[k] == nil {
-			p.Addf("IngressFrom", "security group %q is nil", k)
-		}
-	}
+	p.Merge("", parts.ValidateSources(args.IngressFrom))
 	if len(identifier) > 63 || !identifierRE.MatchString(identifier) {
 		p.Addf("name", "the instance identifier %q (\"<project>-<stack>-<name>\") must start with a letter and hold only lower-case letters, digits and single hyphens, not ending in one; rename the component or the stack", identifier)
 	}
@@ -196,15 +187,6 @@ func validateArgs(name, identifier string, args *DatabaseArgs) error {
 		}
 	}
 	return p.Err()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 type builder struct {

@@ -579,7 +579,7 @@ func TestValidation(t *testing.T) {
 		{"missing subnets", func(a *postgres.DatabaseArgs) { a.SubnetIDs = nil }, []string{`SubnetIDs: is required`}},
 		{"bad ingress key", func(a *postgres.DatabaseArgs) {
 			a.IngressFrom = map[string]pulumi.StringInput{"EKS nodes": pulumi.String("sg-1")}
-		}, []string{`IngressFrom: key "EKS nodes"`}},
+		}, []string{`ingressFrom["EKS nodes"]: source names must be lower-case`}},
 		{"missing account", func(a *postgres.DatabaseArgs) { a.Account = parts.Account{} }, []string{`account: ID, Region and Partition are required`}},
 		{"bootstrap without OIDC", func(a *postgres.DatabaseArgs) {
 			a.Bootstrap = &postgres.BootstrapArgs{Namespace: pulumi.String("platform-system")}

@@ -2,11 +2,15 @@ package parts
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"regexp"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acme/platform/internal/check"
 )
 
 // NewSecurityGroup creates a security group with no rules at all: AWS's
@@ -36,12 +40,7 @@ type Port struct {
 // to exist: a database does not wait for the cluster that will connect to it.
 // Rule names are "<name>-<source>-<port>", stable as sources are added.
 func AllowFrom(ctx *pulumi.Context, name string, sgID pulumi.StringInput, ports []Port, sources map[string]pulumi.StringInput, opts ...pulumi.ResourceOption) error {
-	keys := make([]string, 0, len(sources))
-	for k := range sources {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, src := range keys {
+	for _, src := range slices.Sorted(maps.Keys(sources)) {
 		for _, port := range ports {
 			rule := fmt.Sprintf("%s-%s-%d", name, src, port.Number)
 			if _, err := vpc.NewSecurityGroupIngressRule(ctx, rule, &vpc.SecurityGroupIngressRuleArgs{
@@ -58,4 +57,24 @@ func AllowFrom(ctx *pulumi.Context, name string, sgID pulumi.StringInput, ports 
 		}
 	}
 	return nil
+}
+
+var sourceNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+
+// ValidateSources checks the sources a component hands to AllowFrom before
+// anything is registered: each name becomes part of a rule's resource name
+// (lower-case letters, digits and inner hyphens), and each needs a security
+// group ID. Problems are reported under ingressFrom["<name>"].
+func ValidateSources(sources map[string]pulumi.StringInput) error {
+	var p check.Problems
+	for _, src := range slices.Sorted(maps.Keys(sources)) {
+		path := fmt.Sprintf("ingressFrom[%q]", src)
+		if !sourceNameRE.MatchString(src) {
+			p.Addf(path, "source names must be lower-case letters, digits and inner hyphens (they name the rule)")
+		}
+		if sources[src] == nil {
+			p.Addf(path, "needs a security group ID")
+		}
+	}
+	return p.Err()
 }

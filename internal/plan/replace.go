@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -492,7 +493,7 @@ func cascade(after []*offline.Resource, matched map[string]*offline.Resource, by
 			if c := byURN[r.URN]; c != nil && c.Kind == Replace {
 				continue
 			}
-			for _, prop := range sortedKeys(r.PropertyDependencies) {
+			for _, prop := range slices.Sorted(maps.Keys(r.PropertyDependencies)) {
 				if !topLevelForces(r, prop) {
 					continue
 				}
@@ -685,7 +686,7 @@ func diffObjects(path string, prev, next resource.PropertyMap, secret bool, out 
 	for k := range next {
 		keys[string(k)] = true
 	}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		o, oOK := prev[resource.PropertyKey(k)]
 		n, nOK := next[resource.PropertyKey(k)]
 		diffValues(joinPath(path, k), o, n, oOK, nOK, secret, out)
@@ -806,13 +807,4 @@ func versionLess(a, b string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
