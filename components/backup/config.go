@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"cmp"
 	"regexp"
 
 	"github.com/acme/platform/internal/check"
@@ -102,42 +103,18 @@ func intPtr(v int) *int { return &v }
 // The weekly and monthly retentions are pointers because 0 turns them off.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.DailySchedule == "" {
-		c.DailySchedule = d.DailySchedule
-	}
-	if c.DailyRetentionDays == 0 {
-		c.DailyRetentionDays = d.DailyRetentionDays
-	}
-	if c.WeeklySchedule == "" {
-		c.WeeklySchedule = d.WeeklySchedule
-	}
-	if c.WeeklyRetentionDays == nil {
-		c.WeeklyRetentionDays = d.WeeklyRetentionDays
-	}
-	if c.MonthlySchedule == "" {
-		c.MonthlySchedule = d.MonthlySchedule
-	}
-	if c.MonthlyRetentionDays == nil {
-		c.MonthlyRetentionDays = d.MonthlyRetentionDays
-	}
-	if c.StartWindowMinutes == 0 {
-		c.StartWindowMinutes = d.StartWindowMinutes
-	}
-	if c.CompletionWindowMinutes == 0 {
-		c.CompletionWindowMinutes = d.CompletionWindowMinutes
-	}
-	if c.DRCopyRetentionDays == 0 {
-		c.DRCopyRetentionDays = d.DRCopyRetentionDays
-	}
-	if c.AutomatedBackupReplicationRetentionDays == 0 {
-		c.AutomatedBackupReplicationRetentionDays = d.AutomatedBackupReplicationRetentionDays
-	}
-	if c.VaultLockMinRetentionDays == 0 {
-		c.VaultLockMinRetentionDays = d.VaultLockMinRetentionDays
-	}
-	if c.VaultLockMaxRetentionDays == 0 {
-		c.VaultLockMaxRetentionDays = d.VaultLockMaxRetentionDays
-	}
+	c.DailySchedule = cmp.Or(c.DailySchedule, d.DailySchedule)
+	c.DailyRetentionDays = cmp.Or(c.DailyRetentionDays, d.DailyRetentionDays)
+	c.WeeklySchedule = cmp.Or(c.WeeklySchedule, d.WeeklySchedule)
+	c.WeeklyRetentionDays = cmp.Or(c.WeeklyRetentionDays, d.WeeklyRetentionDays)
+	c.MonthlySchedule = cmp.Or(c.MonthlySchedule, d.MonthlySchedule)
+	c.MonthlyRetentionDays = cmp.Or(c.MonthlyRetentionDays, d.MonthlyRetentionDays)
+	c.StartWindowMinutes = cmp.Or(c.StartWindowMinutes, d.StartWindowMinutes)
+	c.CompletionWindowMinutes = cmp.Or(c.CompletionWindowMinutes, d.CompletionWindowMinutes)
+	c.DRCopyRetentionDays = cmp.Or(c.DRCopyRetentionDays, d.DRCopyRetentionDays)
+	c.AutomatedBackupReplicationRetentionDays = cmp.Or(c.AutomatedBackupReplicationRetentionDays, d.AutomatedBackupReplicationRetentionDays)
+	c.VaultLockMinRetentionDays = cmp.Or(c.VaultLockMinRetentionDays, d.VaultLockMinRetentionDays)
+	c.VaultLockMaxRetentionDays = cmp.Or(c.VaultLockMaxRetentionDays, d.VaultLockMaxRetentionDays)
 	return c
 }
 

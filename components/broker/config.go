@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -58,24 +59,12 @@ func DefaultConfig() Config {
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.EngineVersion == "" {
-		c.EngineVersion = d.EngineVersion
-	}
-	if c.HostInstanceType == "" {
-		c.HostInstanceType = d.HostInstanceType
-	}
-	if c.DeploymentMode == "" {
-		c.DeploymentMode = d.DeploymentMode
-	}
-	if c.AdminUsername == "" {
-		c.AdminUsername = d.AdminUsername
-	}
-	if c.MaintenanceDay == "" {
-		c.MaintenanceDay = d.MaintenanceDay
-	}
-	if c.MaintenanceTime == "" {
-		c.MaintenanceTime = d.MaintenanceTime
-	}
+	c.EngineVersion = cmp.Or(c.EngineVersion, d.EngineVersion)
+	c.HostInstanceType = cmp.Or(c.HostInstanceType, d.HostInstanceType)
+	c.DeploymentMode = cmp.Or(c.DeploymentMode, d.DeploymentMode)
+	c.AdminUsername = cmp.Or(c.AdminUsername, d.AdminUsername)
+	c.MaintenanceDay = cmp.Or(c.MaintenanceDay, d.MaintenanceDay)
+	c.MaintenanceTime = cmp.Or(c.MaintenanceTime, d.MaintenanceTime)
 	return c
 }
 

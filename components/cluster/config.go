@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -278,15 +279,9 @@ func (t *Taint) UnmarshalJSON(data []byte) error {
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.Version == "" {
-		c.Version = d.Version
-	}
-	if c.UpgradeSupportType == "" {
-		c.UpgradeSupportType = d.UpgradeSupportType
-	}
-	if c.LogRetentionDays == 0 {
-		c.LogRetentionDays = d.LogRetentionDays
-	}
+	c.Version = cmp.Or(c.Version, d.Version)
+	c.UpgradeSupportType = cmp.Or(c.UpgradeSupportType, d.UpgradeSupportType)
+	c.LogRetentionDays = cmp.Or(c.LogRetentionDays, d.LogRetentionDays)
 	if c.NodeGroups == nil {
 		c.NodeGroups = d.NodeGroups
 	}
@@ -295,41 +290,21 @@ func (c Config) withDefaults() Config {
 		groups[i] = g.withDefaults()
 	}
 	c.NodeGroups = groups
-	if c.Autoscaler.ChartVersion == "" {
-		c.Autoscaler.ChartVersion = d.Autoscaler.ChartVersion
-	}
-	if c.Autoscaler.ImageTag == "" {
-		c.Autoscaler.ImageTag = d.Autoscaler.ImageTag
-	}
-	if c.Autoscaler.Expander == "" {
-		c.Autoscaler.Expander = d.Autoscaler.Expander
-	}
-	if c.MetricsServer.ChartVersion == "" {
-		c.MetricsServer.ChartVersion = d.MetricsServer.ChartVersion
-	}
-	if c.MetricsServer.Replicas == 0 {
-		c.MetricsServer.Replicas = d.MetricsServer.Replicas
-	}
+	c.Autoscaler.ChartVersion = cmp.Or(c.Autoscaler.ChartVersion, d.Autoscaler.ChartVersion)
+	c.Autoscaler.ImageTag = cmp.Or(c.Autoscaler.ImageTag, d.Autoscaler.ImageTag)
+	c.Autoscaler.Expander = cmp.Or(c.Autoscaler.Expander, d.Autoscaler.Expander)
+	c.MetricsServer.ChartVersion = cmp.Or(c.MetricsServer.ChartVersion, d.MetricsServer.ChartVersion)
+	c.MetricsServer.Replicas = cmp.Or(c.MetricsServer.Replicas, d.MetricsServer.Replicas)
 	return c
 }
 
 func (g NodeGroup) withDefaults() NodeGroup {
 	d := DefaultNodeGroup()
-	if g.CapacityType == "" {
-		g.CapacityType = d.CapacityType
-	}
-	if g.AMIType == "" {
-		g.AMIType = d.AMIType
-	}
-	if g.DiskSizeGiB == 0 {
-		g.DiskSizeGiB = d.DiskSizeGiB
-	}
-	if g.MaxUnavailable == 0 {
-		g.MaxUnavailable = d.MaxUnavailable
-	}
-	if g.MetadataHopLimit == 0 {
-		g.MetadataHopLimit = d.MetadataHopLimit
-	}
+	g.CapacityType = cmp.Or(g.CapacityType, d.CapacityType)
+	g.AMIType = cmp.Or(g.AMIType, d.AMIType)
+	g.DiskSizeGiB = cmp.Or(g.DiskSizeGiB, d.DiskSizeGiB)
+	g.MaxUnavailable = cmp.Or(g.MaxUnavailable, d.MaxUnavailable)
+	g.MetadataHopLimit = cmp.Or(g.MetadataHopLimit, d.MetadataHopLimit)
 	return g
 }
 

@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 
@@ -140,29 +141,20 @@ func DefaultConfig() Config {
 // Evictions and PortAllocationErrors default to 0, so a zero stays.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	fill := func(v *int, def int) {
-		if *v == 0 {
-			*v = def
-		}
-	}
-	fill(&c.PeriodSeconds, d.PeriodSeconds)
-	fill(&c.EvaluationPeriods, d.EvaluationPeriods)
-	if c.DatapointsToAlarm == 0 {
-		c.DatapointsToAlarm = c.EvaluationPeriods
-	}
-	fill(&c.Database.CPUPercent, d.Database.CPUPercent)
-	fill(&c.Database.FreeStorageGiB, d.Database.FreeStorageGiB)
-	fill(&c.Database.FreeableMemoryMiB, d.Database.FreeableMemoryMiB)
-	fill(&c.Database.Connections, d.Database.Connections)
-	fill(&c.Database.ReadLatencyP95Ms, d.Database.ReadLatencyP95Ms)
-	fill(&c.Database.WriteLatencyP95Ms, d.Database.WriteLatencyP95Ms)
-	fill(&c.Cache.EngineCPUPercent, d.Cache.EngineCPUPercent)
-	fill(&c.Cache.MemoryPercent, d.Cache.MemoryPercent)
-	fill(&c.Cache.ReplicationLagSeconds, d.Cache.ReplicationLagSeconds)
-	fill(&c.Broker.MemoryPercent, d.Broker.MemoryPercent)
-	if c.Broker.DiskFreeLimitMultiple == 0 {
-		c.Broker.DiskFreeLimitMultiple = d.Broker.DiskFreeLimitMultiple
-	}
+	c.PeriodSeconds = cmp.Or(c.PeriodSeconds, d.PeriodSeconds)
+	c.EvaluationPeriods = cmp.Or(c.EvaluationPeriods, d.EvaluationPeriods)
+	c.DatapointsToAlarm = cmp.Or(c.DatapointsToAlarm, c.EvaluationPeriods)
+	c.Database.CPUPercent = cmp.Or(c.Database.CPUPercent, d.Database.CPUPercent)
+	c.Database.FreeStorageGiB = cmp.Or(c.Database.FreeStorageGiB, d.Database.FreeStorageGiB)
+	c.Database.FreeableMemoryMiB = cmp.Or(c.Database.FreeableMemoryMiB, d.Database.FreeableMemoryMiB)
+	c.Database.Connections = cmp.Or(c.Database.Connections, d.Database.Connections)
+	c.Database.ReadLatencyP95Ms = cmp.Or(c.Database.ReadLatencyP95Ms, d.Database.ReadLatencyP95Ms)
+	c.Database.WriteLatencyP95Ms = cmp.Or(c.Database.WriteLatencyP95Ms, d.Database.WriteLatencyP95Ms)
+	c.Cache.EngineCPUPercent = cmp.Or(c.Cache.EngineCPUPercent, d.Cache.EngineCPUPercent)
+	c.Cache.MemoryPercent = cmp.Or(c.Cache.MemoryPercent, d.Cache.MemoryPercent)
+	c.Cache.ReplicationLagSeconds = cmp.Or(c.Cache.ReplicationLagSeconds, d.Cache.ReplicationLagSeconds)
+	c.Broker.MemoryPercent = cmp.Or(c.Broker.MemoryPercent, d.Broker.MemoryPercent)
+	c.Broker.DiskFreeLimitMultiple = cmp.Or(c.Broker.DiskFreeLimitMultiple, d.Broker.DiskFreeLimitMultiple)
 	if c.Subscriptions == nil {
 		c.Subscriptions = d.Subscriptions
 	}

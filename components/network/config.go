@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -71,36 +72,22 @@ func DefaultConfig() Config {
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.CIDR == "" {
-		c.CIDR = d.CIDR
-	}
+	c.CIDR = cmp.Or(c.CIDR, d.CIDR)
 	if c.AZCount == 0 {
 		c.AZCount = d.AZCount
 		if n := len(c.AvailabilityZones); n > 0 {
 			c.AZCount = n
 		}
 	}
-	if c.NATMode == "" {
-		c.NATMode = d.NATMode
-	}
-	if c.PublicPrefixLength == 0 {
-		c.PublicPrefixLength = d.PublicPrefixLength
-	}
-	if c.PrivatePrefixLength == 0 {
-		c.PrivatePrefixLength = d.PrivatePrefixLength
-	}
-	if c.DataPrefixLength == 0 {
-		c.DataPrefixLength = d.DataPrefixLength
-	}
+	c.NATMode = cmp.Or(c.NATMode, d.NATMode)
+	c.PublicPrefixLength = cmp.Or(c.PublicPrefixLength, d.PublicPrefixLength)
+	c.PrivatePrefixLength = cmp.Or(c.PrivatePrefixLength, d.PrivatePrefixLength)
+	c.DataPrefixLength = cmp.Or(c.DataPrefixLength, d.DataPrefixLength)
 	if c.GatewayEndpoints == nil {
 		c.GatewayEndpoints = d.GatewayEndpoints
 	}
-	if c.FlowLogRetentionDays == 0 {
-		c.FlowLogRetentionDays = d.FlowLogRetentionDays
-	}
-	if c.FlowLogAggregationSeconds == 0 {
-		c.FlowLogAggregationSeconds = d.FlowLogAggregationSeconds
-	}
+	c.FlowLogRetentionDays = cmp.Or(c.FlowLogRetentionDays, d.FlowLogRetentionDays)
+	c.FlowLogAggregationSeconds = cmp.Or(c.FlowLogAggregationSeconds, d.FlowLogAggregationSeconds)
 	return c
 }
 

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strconv"
@@ -166,54 +167,40 @@ func ptr[T any](v T) *T { return &v }
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	str := func(v *string, def string) {
-		if *v == "" {
-			*v = def
-		}
-	}
-	num := func(v *int, def int) {
-		if *v == 0 {
-			*v = def
-		}
-	}
-	str(&c.EngineVersion, d.EngineVersion)
-	str(&c.InstanceClass, d.InstanceClass)
-	num(&c.AllocatedStorageGiB, d.AllocatedStorageGiB)
-	num(&c.MaxAllocatedStorageGiB, d.MaxAllocatedStorageGiB)
-	str(&c.DatabaseName, d.DatabaseName)
-	str(&c.MasterUsername, d.MasterUsername)
-	num(&c.MasterPasswordRotationDays, d.MasterPasswordRotationDays)
-	num(&c.Port, d.Port)
-	num(&c.BackupRetentionDays, d.BackupRetentionDays)
-	str(&c.BackupWindow, d.BackupWindow)
-	str(&c.MaintenanceWindow, d.MaintenanceWindow)
-	if c.DeletionProtection == nil {
-		c.DeletionProtection = d.DeletionProtection
-	}
-	num(&c.PerformanceInsightsRetentionDays, d.PerformanceInsightsRetentionDays)
-	str(&c.DatabaseInsightsMode, d.DatabaseInsightsMode)
-	num(&c.MonitoringIntervalSeconds, d.MonitoringIntervalSeconds)
-	num(&c.LogRetentionDays, d.LogRetentionDays)
-	num(&c.SlowQueryMs, d.SlowQueryMs)
-	if c.IAMAuth == nil {
-		c.IAMAuth = d.IAMAuth
-	}
-	str(&c.CACertIdentifier, d.CACertIdentifier)
-	str(&c.Roles.Schema, d.Roles.Schema)
-	str(&c.Roles.Owner, d.Roles.Owner)
+	c.EngineVersion = cmp.Or(c.EngineVersion, d.EngineVersion)
+	c.InstanceClass = cmp.Or(c.InstanceClass, d.InstanceClass)
+	c.AllocatedStorageGiB = cmp.Or(c.AllocatedStorageGiB, d.AllocatedStorageGiB)
+	c.MaxAllocatedStorageGiB = cmp.Or(c.MaxAllocatedStorageGiB, d.MaxAllocatedStorageGiB)
+	c.DatabaseName = cmp.Or(c.DatabaseName, d.DatabaseName)
+	c.MasterUsername = cmp.Or(c.MasterUsername, d.MasterUsername)
+	c.MasterPasswordRotationDays = cmp.Or(c.MasterPasswordRotationDays, d.MasterPasswordRotationDays)
+	c.Port = cmp.Or(c.Port, d.Port)
+	c.BackupRetentionDays = cmp.Or(c.BackupRetentionDays, d.BackupRetentionDays)
+	c.BackupWindow = cmp.Or(c.BackupWindow, d.BackupWindow)
+	c.MaintenanceWindow = cmp.Or(c.MaintenanceWindow, d.MaintenanceWindow)
+	c.DeletionProtection = cmp.Or(c.DeletionProtection, d.DeletionProtection)
+	c.PerformanceInsightsRetentionDays = cmp.Or(c.PerformanceInsightsRetentionDays, d.PerformanceInsightsRetentionDays)
+	c.DatabaseInsightsMode = cmp.Or(c.DatabaseInsightsMode, d.DatabaseInsightsMode)
+	c.MonitoringIntervalSeconds = cmp.Or(c.MonitoringIntervalSeconds, d.MonitoringIntervalSeconds)
+	c.LogRetentionDays = cmp.Or(c.LogRetentionDays, d.LogRetentionDays)
+	c.SlowQueryMs = cmp.Or(c.SlowQueryMs, d.SlowQueryMs)
+	c.IAMAuth = cmp.Or(c.IAMAuth, d.IAMAuth)
+	c.CACertIdentifier = cmp.Or(c.CACertIdentifier, d.CACertIdentifier)
+	c.Roles.Schema = cmp.Or(c.Roles.Schema, d.Roles.Schema)
+	c.Roles.Owner = cmp.Or(c.Roles.Owner, d.Roles.Owner)
 	for _, pair := range []struct{ v, d *LoginRole }{
 		{&c.Roles.Migrator, &d.Roles.Migrator},
 		{&c.Roles.ReadWrite, &d.Roles.ReadWrite},
 		{&c.Roles.ReadOnly, &d.Roles.ReadOnly},
 	} {
-		str(&pair.v.Name, pair.d.Name)
-		num(&pair.v.ConnectionLimit, pair.d.ConnectionLimit)
-		num(&pair.v.StatementTimeoutMs, pair.d.StatementTimeoutMs)
-		num(&pair.v.PasswordVersion, pair.d.PasswordVersion)
+		pair.v.Name = cmp.Or(pair.v.Name, pair.d.Name)
+		pair.v.ConnectionLimit = cmp.Or(pair.v.ConnectionLimit, pair.d.ConnectionLimit)
+		pair.v.StatementTimeoutMs = cmp.Or(pair.v.StatementTimeoutMs, pair.d.StatementTimeoutMs)
+		pair.v.PasswordVersion = cmp.Or(pair.v.PasswordVersion, pair.d.PasswordVersion)
 	}
-	str(&c.BootstrapNamespace, d.BootstrapNamespace)
-	str(&c.BootstrapImage, d.BootstrapImage)
-	str(&c.AWSCLIImage, d.AWSCLIImage)
+	c.BootstrapNamespace = cmp.Or(c.BootstrapNamespace, d.BootstrapNamespace)
+	c.BootstrapImage = cmp.Or(c.BootstrapImage, d.BootstrapImage)
+	c.AWSCLIImage = cmp.Or(c.AWSCLIImage, d.AWSCLIImage)
 	return c
 }
 

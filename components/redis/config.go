@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -93,36 +94,16 @@ func ptr[T any](v T) *T { return &v }
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.Engine == "" {
-		c.Engine = d.Engine
-	}
-	if c.EngineVersion == "" {
-		c.EngineVersion = d.EngineVersion
-	}
-	if c.NodeType == "" {
-		c.NodeType = d.NodeType
-	}
-	if c.NodeCount == 0 {
-		c.NodeCount = d.NodeCount
-	}
-	if c.SnapshotRetentionDays == nil {
-		c.SnapshotRetentionDays = d.SnapshotRetentionDays
-	}
-	if c.SnapshotWindow == "" {
-		c.SnapshotWindow = d.SnapshotWindow
-	}
-	if c.MaintenanceWindow == "" {
-		c.MaintenanceWindow = d.MaintenanceWindow
-	}
-	if c.LogRetentionDays == 0 {
-		c.LogRetentionDays = d.LogRetentionDays
-	}
-	if c.AuthTokenVersion == 0 {
-		c.AuthTokenVersion = d.AuthTokenVersion
-	}
-	if c.AuthTokenUpdateStrategy == "" {
-		c.AuthTokenUpdateStrategy = d.AuthTokenUpdateStrategy
-	}
+	c.Engine = cmp.Or(c.Engine, d.Engine)
+	c.EngineVersion = cmp.Or(c.EngineVersion, d.EngineVersion)
+	c.NodeType = cmp.Or(c.NodeType, d.NodeType)
+	c.NodeCount = cmp.Or(c.NodeCount, d.NodeCount)
+	c.SnapshotRetentionDays = cmp.Or(c.SnapshotRetentionDays, d.SnapshotRetentionDays)
+	c.SnapshotWindow = cmp.Or(c.SnapshotWindow, d.SnapshotWindow)
+	c.MaintenanceWindow = cmp.Or(c.MaintenanceWindow, d.MaintenanceWindow)
+	c.LogRetentionDays = cmp.Or(c.LogRetentionDays, d.LogRetentionDays)
+	c.AuthTokenVersion = cmp.Or(c.AuthTokenVersion, d.AuthTokenVersion)
+	c.AuthTokenUpdateStrategy = cmp.Or(c.AuthTokenUpdateStrategy, d.AuthTokenUpdateStrategy)
 	c.Parameters = maps.Clone(c.Parameters)
 	if c.Parameters == nil {
 		c.Parameters = d.Parameters
