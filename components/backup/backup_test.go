@@ -33,8 +33,6 @@ const (
 	tProvider    = "pulumi:providers:aws"
 )
 
-func intPtr(v int) *int { return &v }
-
 // deploy runs NewBackup with cfg; withDR adds a provider for us-west-2 the way
 // the stack does (and sets drRegion).
 func deploy(t *testing.T, cfg backup.Config, withDR bool, mutate ...func(*backup.BackupArgs)) (*offline.Recorder, *backup.Backup) {
@@ -283,12 +281,12 @@ func TestRuleSwitches(t *testing.T) {
 		rules []string
 		check func(t *testing.T, got map[string]planRule)
 	}{
-		{name: "daily only", cfg: backup.Config{WeeklyRetentionDays: intPtr(0), MonthlyRetentionDays: intPtr(0)}, rules: []string{"daily"}},
-		{name: "no weekly", cfg: backup.Config{WeeklyRetentionDays: intPtr(0)}, rules: []string{"daily", "monthly"}},
+		{name: "daily only", cfg: backup.Config{WeeklyRetentionDays: new(0), MonthlyRetentionDays: new(0)}, rules: []string{"daily"}},
+		{name: "no weekly", cfg: backup.Config{WeeklyRetentionDays: new(0)}, rules: []string{"daily", "monthly"}},
 		{name: "custom schedules and retentions", cfg: backup.Config{
 			DailySchedule: "cron(30 1 * * ? *)", DailyRetentionDays: 14,
-			WeeklySchedule: "cron(30 1 ? * MON *)", WeeklyRetentionDays: intPtr(60),
-			MonthlySchedule: "cron(30 1 L * ? *)", MonthlyRetentionDays: intPtr(730), MonthlyColdStorageAfterDays: 180,
+			WeeklySchedule: "cron(30 1 ? * MON *)", WeeklyRetentionDays: new(60),
+			MonthlySchedule: "cron(30 1 L * ? *)", MonthlyRetentionDays: new(730), MonthlyColdStorageAfterDays: 180,
 			StartWindowMinutes: 120, CompletionWindowMinutes: 600,
 		}, rules: []string{"daily", "weekly", "monthly"}, check: func(t *testing.T, got map[string]planRule) {
 			require.Equal(t, "cron(30 1 * * ? *)", got["daily"].Schedule)
@@ -417,7 +415,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{name: "bad name", cname: "my.backup", wantErr: []string{`name: the vault name "platform-test-my.backup"`}},
 		{name: "several problems at once", mutate: func(a *backup.BackupArgs) {
 			a.DailySchedule = "rate(1 day)"
-			a.WeeklyRetentionDays = intPtr(10)
+			a.WeeklyRetentionDays = new(10)
 			a.VaultLock = true
 			a.VaultLockMinRetentionDays = 40
 		}, wantErr: []string{

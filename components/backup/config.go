@@ -83,9 +83,9 @@ func DefaultConfig() Config {
 		DailySchedule:                           "cron(0 23 * * ? *)",
 		DailyRetentionDays:                      35,
 		WeeklySchedule:                          "cron(0 23 ? * SAT *)",
-		WeeklyRetentionDays:                     intPtr(90),
+		WeeklyRetentionDays:                     new(90),
 		MonthlySchedule:                         "cron(0 23 1 * ? *)",
-		MonthlyRetentionDays:                    intPtr(365),
+		MonthlyRetentionDays:                    new(365),
 		StartWindowMinutes:                      60,
 		CompletionWindowMinutes:                 1440,
 		DRCopyRetentionDays:                     35,
@@ -97,8 +97,6 @@ func DefaultConfig() Config {
 
 // intPtr returns a fresh pointer on every call, so decoding a stack's value
 // over the defaults never writes into a shared default.
-func intPtr(v int) *int { return &v }
-
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 // The weekly and monthly retentions are pointers because 0 turns them off.
 func (c Config) withDefaults() Config {

@@ -301,8 +301,8 @@ func TestManagedAddonsArePinnedAndOrdered(t *testing.T) {
 func TestDisabledAddonIsNotInstalled(t *testing.T) {
 	t.Parallel()
 	rec, c := runCluster(t, func(a *cluster.ClusterArgs) {
-		a.Addons.EBSCSIDriver = cluster.Addon{Enabled: ptr(false)}
-		a.DefaultStorageClass = ptr(false)
+		a.Addons.EBSCSIDriver = cluster.Addon{Enabled: new(false)}
+		a.DefaultStorageClass = new(false)
 		a.Addons.VPCCNI.Configuration = map[string]any{"enableNetworkPolicy": "true"}
 	})
 	require.Nil(t, rec.Find(tAddon, "eks-aws-ebs-csi-driver"))
@@ -367,10 +367,10 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 		spot.CapacityType = cluster.Spot
 		spot.AMIType = "AL2023_ARM_64_STANDARD"
 		spot.ReleaseVersion = "1.33.0-20250704"
-		spot.MinSize, spot.MaxSize, spot.DesiredSize = 0, 10, ptr(1)
+		spot.MinSize, spot.MaxSize, spot.DesiredSize = 0, 10, new(1)
 		spot.DiskSizeGiB = 100
 		spot.MaxUnavailable = 3
-		spot.AutoRepair = ptr(false)
+		spot.AutoRepair = new(false)
 		spot.Labels = map[string]string{"workload": "batch"}
 		spot.Taints = []cluster.Taint{{Key: "dedicated", Value: "batch", Effect: "NO_SCHEDULE"}, {Key: "spot", Effect: "PREFER_NO_SCHEDULE"}}
 		a.NodeGroups = append(a.NodeGroups, spot)
@@ -433,8 +433,8 @@ func TestDesiredSizeIgnoredExactlyWhenTheAutoscalerIsOn(t *testing.T) {
 		ignored bool
 	}{
 		{"default (on)", nil, true},
-		{"on", ptr(true), true},
-		{"off", ptr(false), false},
+		{"on", new(true), true},
+		{"off", new(false), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -609,7 +609,7 @@ func TestBadInputRegistersNothing(t *testing.T) {
 		want   string
 	}{
 		{"min above max", func(a *cluster.ClusterArgs) { a.NodeGroups[0].MinSize, a.NodeGroups[0].MaxSize = 5, 3 }, "nodeGroups[0].maxSize: must be at least minSize (5), got 3"},
-		{"desired outside", func(a *cluster.ClusterArgs) { a.NodeGroups[0].DesiredSize = ptr(9) }, "nodeGroups[0].desiredSize: must be between minSize (2) and maxSize (6), got 9"},
+		{"desired outside", func(a *cluster.ClusterArgs) { a.NodeGroups[0].DesiredSize = new(9) }, "nodeGroups[0].desiredSize: must be between minSize (2) and maxSize (6), got 9"},
 		{"no instance types", func(a *cluster.ClusterArgs) { a.NodeGroups[0].InstanceTypes = []string{} }, "nodeGroups[0].instanceTypes: at least one instance type"},
 		{"capacity type", func(a *cluster.ClusterArgs) { a.NodeGroups[0].CapacityType = "RESERVED" }, "nodeGroups[0].capacityType: must be one of"},
 		{"version", func(a *cluster.ClusterArgs) { a.Version = "1.3" }, "version: must be a Kubernetes minor version"},
@@ -620,7 +620,7 @@ func TestBadInputRegistersNothing(t *testing.T) {
 		}, "publicAccessCidrs[0]: 0.0.0.0/0 opens the Kubernetes API"},
 		{"duplicate node groups", func(a *cluster.ClusterArgs) { a.NodeGroups = append(a.NodeGroups, a.NodeGroups[0]) }, "nodeGroups[1].name"},
 		{"addon without version", func(a *cluster.ClusterArgs) {
-			a.Addons.EBSCSIDriver = cluster.Addon{Enabled: ptr(true)}
+			a.Addons.EBSCSIDriver = cluster.Addon{Enabled: new(true)}
 		}, "addons.aws-ebs-csi-driver.version: is required"},
 		{"no VPC", func(a *cluster.ClusterArgs) { a.VPCID = nil }, "VPCID: is required"},
 		{"no subnets", func(a *cluster.ClusterArgs) { a.SubnetIDs = nil }, "SubnetIDs: is required"},

@@ -21,8 +21,6 @@ func validConfig() cluster.Config {
 	return c
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // A stack must name its admins and pin every enabled add-on: nothing floats.
 func TestDefaultConfigNeedsAdminRolesAndAddonVersions(t *testing.T) {
 	t.Parallel()
@@ -38,8 +36,8 @@ func TestDefaultConfigNeedsAdminRolesAndAddonVersions(t *testing.T) {
 	disabled := cluster.DefaultConfig()
 	disabled.AdminRoleARNs = []string{adminARN}
 	disabled.Addons = cluster.DefaultAddons()
-	disabled.Addons.EBSCSIDriver = cluster.Addon{Enabled: ptr(false)}
-	disabled.DefaultStorageClass = ptr(false) // the class needs the driver
+	disabled.Addons.EBSCSIDriver = cluster.Addon{Enabled: new(false)}
+	disabled.DefaultStorageClass = new(false) // the class needs the driver
 	require.NoError(t, disabled.Validate(), "a disabled add-on needs no version")
 
 	require.NoError(t, validConfig().Validate())
@@ -99,8 +97,8 @@ func TestValidateReportsEachProblemWithItsField(t *testing.T) {
 		{"kube-proxy for another minor", func(c *cluster.Config) { c.Addons.KubeProxy.Version = "v1.32.0-eksbuild.1" }, "addons.kube-proxy.version", "must match the control plane"},
 		{"no node groups", func(c *cluster.Config) { c.NodeGroups = nil }, "nodeGroups", "at least one node group"},
 		{"min above max", func(c *cluster.Config) { c.NodeGroups[0].MinSize, c.NodeGroups[0].MaxSize = 3, 2 }, "nodeGroups[0].maxSize", "must be at least minSize (3), got 2"},
-		{"desired above max", func(c *cluster.Config) { c.NodeGroups[0].DesiredSize = ptr(7) }, "nodeGroups[0].desiredSize", "between minSize (2) and maxSize (6), got 7"},
-		{"desired below min", func(c *cluster.Config) { c.NodeGroups[0].DesiredSize = ptr(1) }, "nodeGroups[0].desiredSize", "got 1"},
+		{"desired above max", func(c *cluster.Config) { c.NodeGroups[0].DesiredSize = new(7) }, "nodeGroups[0].desiredSize", "between minSize (2) and maxSize (6), got 7"},
+		{"desired below min", func(c *cluster.Config) { c.NodeGroups[0].DesiredSize = new(1) }, "nodeGroups[0].desiredSize", "got 1"},
 		{"max zero", func(c *cluster.Config) { c.NodeGroups[0].MinSize, c.NodeGroups[0].MaxSize = 0, 0 }, "nodeGroups[0].maxSize", "at least 1"},
 		{"negative min", func(c *cluster.Config) { c.NodeGroups[0].MinSize = -1 }, "nodeGroups[0].minSize", "at least 0"},
 		{"no instance types", func(c *cluster.Config) { c.NodeGroups[0].InstanceTypes = nil }, "nodeGroups[0].instanceTypes", "at least one instance type"},
@@ -131,7 +129,7 @@ func TestValidateReportsEachProblemWithItsField(t *testing.T) {
 		{"reserved namespace", func(c *cluster.Config) { c.Namespaces = []string{"kube-system"} }, "namespaces[0]", "exists already"},
 		{"bad namespace", func(c *cluster.Config) { c.Namespaces = []string{"Apps"} }, "namespaces[0]", "namespace name"},
 		{"duplicate namespace", func(c *cluster.Config) { c.Namespaces = []string{"apps", "apps"} }, "namespaces[1]", "listed twice"},
-		{"storage class without EBS CSI", func(c *cluster.Config) { c.Addons.EBSCSIDriver.Enabled = ptr(false) }, "defaultStorageClass", "aws-ebs-csi-driver"},
+		{"storage class without EBS CSI", func(c *cluster.Config) { c.Addons.EBSCSIDriver.Enabled = new(false) }, "defaultStorageClass", "aws-ebs-csi-driver"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,7 +170,7 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 func TestDisabledAddonNeedsNoVersion(t *testing.T) {
 	t.Parallel()
 	c := validConfig()
-	c.Addons.CoreDNS = cluster.Addon{Enabled: ptr(false)}
+	c.Addons.CoreDNS = cluster.Addon{Enabled: new(false)}
 	require.NoError(t, c.Validate())
 }
 

@@ -150,7 +150,7 @@ func VolumeKeyUserPolicy(keyARN string) (string, error) {
 // AutoScalingServiceRoleARN is the EC2 Auto Scaling service-linked role,
 // which launches the instances of managed node groups.
 func AutoScalingServiceRoleARN(acct parts.Account) string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/autoscaling.%s/AWSServiceRoleForAutoScaling", acct.Partition, acct.ID, dnsSuffix(acct))
+	return fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/%s/AWSServiceRoleForAutoScaling", acct.Partition, acct.ID, acct.GlobalServicePrincipal("autoscaling"))
 }
 
 // VolumeKeyStatements are the key-policy statements that let EC2 Auto
@@ -186,11 +186,4 @@ func VolumeKeyStatements(acct parts.Account) []map[string]any {
 // cluster-admin.
 func ClusterAdminPolicyARN(acct parts.Account) string {
 	return fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", acct.Partition)
-}
-
-func dnsSuffix(acct parts.Account) string {
-	if acct.DNSSuffix == "" {
-		return "amazonaws.com"
-	}
-	return acct.DNSSuffix
 }

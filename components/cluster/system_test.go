@@ -181,9 +181,9 @@ func TestSystemSwitches(t *testing.T) {
 		namespaces               int
 	}{
 		{"defaults", nil, true, true, true, 3},
-		{"autoscaler off", func(c *cluster.Config) { c.Autoscaler.Enabled = ptr(false) }, false, true, true, 3},
-		{"metrics-server off", func(c *cluster.Config) { c.MetricsServer.Enabled = ptr(false) }, true, false, true, 3},
-		{"storage class off", func(c *cluster.Config) { c.DefaultStorageClass = ptr(false) }, true, true, false, 3},
+		{"autoscaler off", func(c *cluster.Config) { c.Autoscaler.Enabled = new(false) }, false, true, true, 3},
+		{"metrics-server off", func(c *cluster.Config) { c.MetricsServer.Enabled = new(false) }, true, false, true, 3},
+		{"storage class off", func(c *cluster.Config) { c.DefaultStorageClass = new(false) }, true, true, false, 3},
 		{"no workload namespaces", func(c *cluster.Config) { c.Namespaces = nil }, true, true, true, 1},
 	}
 	for _, tt := range tests {
@@ -247,8 +247,8 @@ func TestSystemWithoutOptionalParts(t *testing.T) {
 			return err
 		}
 		a := systemArgs()
-		a.Autoscaler.Enabled = ptr(false)
-		a.DefaultStorageClass = ptr(false)
+		a.Autoscaler.Enabled = new(false)
+		a.DefaultStorageClass = new(false)
 		a.AutoscalerRoleARN, a.VolumeKMSKeyARN = nil, nil
 		_, err = cluster.NewSystem(ctx, "system", a, pulumi.Providers(k8s))
 		return err

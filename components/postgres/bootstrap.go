@@ -158,7 +158,7 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 				"Action":   "kms:Decrypt",
 				"Resource": v[1].(string),
 				"Condition": map[string]any{
-					"StringEquals": map[string]any{"kms:ViaService": "secretsmanager." + acct.Region + "." + dnsSuffix(acct)},
+					"StringEquals": map[string]any{"kms:ViaService": acct.ServicePrincipal("secretsmanager")},
 				},
 			},
 		)
@@ -323,11 +323,4 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 		return pulumi.StringOutput{}, fmt.Errorf("bootstrap job: %w", err)
 	}
 	return job.Metadata.Name().Elem(), nil
-}
-
-func dnsSuffix(a parts.Account) string {
-	if a.DNSSuffix != "" {
-		return a.DNSSuffix
-	}
-	return "amazonaws.com"
 }

@@ -141,13 +141,13 @@ func DefaultConfig() Config {
 		BackupRetentionDays:              7,
 		BackupWindow:                     "03:00-04:00",
 		MaintenanceWindow:                "sun:05:00-sun:06:00",
-		DeletionProtection:               ptr(true),
+		DeletionProtection:               new(true),
 		PerformanceInsightsRetentionDays: 7,
 		DatabaseInsightsMode:             "standard",
 		MonitoringIntervalSeconds:        60,
 		LogRetentionDays:                 30,
 		SlowQueryMs:                      500,
-		IAMAuth:                          ptr(true),
+		IAMAuth:                          new(true),
 		CACertIdentifier:                 "rds-ca-rsa2048-g1",
 		Roles: RolesConfig{
 			Schema:    r.Schema,
@@ -161,8 +161,6 @@ func DefaultConfig() Config {
 		AWSCLIImage:        "public.ecr.aws/aws-cli/aws-cli:2.27.0",
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 func (c Config) withDefaults() Config {

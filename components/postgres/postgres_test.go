@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -371,7 +373,7 @@ func TestRoleSecrets(t *testing.T) {
 		require.True(t, offlinetest.IsSecret(t, ver, "secretString"), "the credentials document must be a Pulumi secret")
 		var doc map[string]any
 		require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, ver, "secretString")), &doc))
-		require.ElementsMatch(t, []string{"engine", "host", "port", "dbname", "username", "password", "masterarn", "dbInstanceIdentifier"}, keys(doc))
+		require.ElementsMatch(t, []string{"engine", "host", "port", "dbname", "username", "password", "masterarn", "dbInstanceIdentifier"}, slices.Collect(maps.Keys(doc)))
 		require.Equal(t, "postgres", doc["engine"])
 		require.Equal(t, address, doc["host"])
 		require.Equal(t, 5432.0, doc["port"])
@@ -386,14 +388,6 @@ func TestRoleSecrets(t *testing.T) {
 		got := offlinetest.Await(t, outputs[kind])
 		require.Equal(t, arn, got.Value)
 	}
-}
-
-func keys(m map[string]any) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 func TestSwitches(t *testing.T) {

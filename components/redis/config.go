@@ -79,7 +79,7 @@ func DefaultConfig() Config {
 		EngineVersion:           "7.1",
 		NodeType:                "cache.t4g.small",
 		NodeCount:               1,
-		SnapshotRetentionDays:   ptr(1),
+		SnapshotRetentionDays:   new(1),
 		SnapshotWindow:          "03:00-04:00",
 		MaintenanceWindow:       "sun:05:00-sun:06:00",
 		LogRetentionDays:        30,
@@ -88,8 +88,6 @@ func DefaultConfig() Config {
 		Parameters:              map[string]string{},
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 func (c Config) withDefaults() Config {

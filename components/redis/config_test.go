@@ -9,8 +9,6 @@ import (
 	"github.com/acme/platform/components/redis"
 )
 
-func intPtr(v int) *int { return &v }
-
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 	require.NoError(t, redis.DefaultConfig().Validate())
@@ -20,11 +18,11 @@ func TestConfigValidate(t *testing.T) {
 		wantErr string // "" means valid
 	}{
 		{"prod-like", func(c *redis.Config) {
-			c.NodeCount, c.BackupsRequired, c.SnapshotRetentionDays, c.NodeType = 3, true, intPtr(7), "cache.r7g.large"
+			c.NodeCount, c.BackupsRequired, c.SnapshotRetentionDays, c.NodeType = 3, true, new(7), "cache.r7g.large"
 		}, ""},
 		{"valkey", func(c *redis.Config) { c.Engine, c.EngineVersion = "valkey", "8.0" }, ""},
-		{"backups off without the requirement", func(c *redis.Config) { c.SnapshotRetentionDays = intPtr(0) }, ""},
-		{"retention maximum", func(c *redis.Config) { c.SnapshotRetentionDays = intPtr(35) }, ""},
+		{"backups off without the requirement", func(c *redis.Config) { c.SnapshotRetentionDays = new(0) }, ""},
+		{"retention maximum", func(c *redis.Config) { c.SnapshotRetentionDays = new(35) }, ""},
 		{"null retention falls back to the default", func(c *redis.Config) { c.SnapshotRetentionDays = nil }, ""},
 		{"rotation step", func(c *redis.Config) { c.AuthTokenVersion, c.AuthTokenUpdateStrategy = 2, "ROTATE" }, ""},
 
@@ -35,9 +33,9 @@ func TestConfigValidate(t *testing.T) {
 		{"t2 with a replica", func(c *redis.Config) { c.NodeType, c.NodeCount = "cache.t2.small", 2 }, "nodeType: \"cache.t2.small\" has no automatic failover"},
 		{"no nodes", func(c *redis.Config) { c.NodeCount = 0 }, "nodeCount: must be between 1 and 6, got 0"},
 		{"too many nodes", func(c *redis.Config) { c.NodeCount = 7 }, "nodeCount: must be between 1 and 6, got 7"},
-		{"negative retention", func(c *redis.Config) { c.SnapshotRetentionDays = intPtr(-1) }, "snapshotRetentionDays: must be between 0 and 35, got -1"},
-		{"retention too long", func(c *redis.Config) { c.SnapshotRetentionDays = intPtr(36) }, "snapshotRetentionDays: must be between 0 and 35, got 36"},
-		{"backups required", func(c *redis.Config) { c.BackupsRequired, c.SnapshotRetentionDays = true, intPtr(0) }, "snapshotRetentionDays: must be at least 1 because backupsRequired is true"},
+		{"negative retention", func(c *redis.Config) { c.SnapshotRetentionDays = new(-1) }, "snapshotRetentionDays: must be between 0 and 35, got -1"},
+		{"retention too long", func(c *redis.Config) { c.SnapshotRetentionDays = new(36) }, "snapshotRetentionDays: must be between 0 and 35, got 36"},
+		{"backups required", func(c *redis.Config) { c.BackupsRequired, c.SnapshotRetentionDays = true, new(0) }, "snapshotRetentionDays: must be at least 1 because backupsRequired is true"},
 		{"malformed snapshot window", func(c *redis.Config) { c.SnapshotWindow = "3am" }, "snapshotWindow: must be of the form hh24:mi-hh24:mi"},
 		{"short snapshot window", func(c *redis.Config) { c.SnapshotWindow = "03:00-03:30" }, "snapshotWindow: must be at least 60 minutes long, got 30"},
 		{"malformed maintenance window", func(c *redis.Config) { c.MaintenanceWindow = "Sun:05:00-Sun:06:00" }, "maintenanceWindow: must be of the form ddd:hh24:mi-ddd:hh24:mi"},
@@ -70,7 +68,7 @@ func TestConfigValidate(t *testing.T) {
 func TestConfigValidateReportsEverything(t *testing.T) {
 	t.Parallel()
 	c := redis.DefaultConfig()
-	c.NodeCount, c.SnapshotRetentionDays, c.NodeType = 9, intPtr(40), "big"
+	c.NodeCount, c.SnapshotRetentionDays, c.NodeType = 9, new(40), "big"
 	err := c.Validate()
 	require.Error(t, err)
 	lines := strings.Split(err.Error(), "\n")

@@ -3,7 +3,9 @@ package redis_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -177,7 +179,7 @@ func TestConnectionSecret(t *testing.T) {
 	require.True(t, offlinetest.IsSecret(t, v, "secretString"))
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, v, "secretString")), &doc))
-	require.ElementsMatch(t, []string{"host", "port", "tls", "token"}, keys(doc))
+	require.ElementsMatch(t, []string{"host", "port", "tls", "token"}, slices.Collect(maps.Keys(doc)))
 	require.Equal(t, offlinetest.Await(t, cache.PrimaryEndpoint).Value, doc["host"])
 	require.Equal(t, 6379.0, doc["port"])
 	require.Equal(t, true, doc["tls"])
@@ -192,17 +194,9 @@ func TestConnectionSecret(t *testing.T) {
 	}
 }
 
-func keys(m map[string]any) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 func TestBackups(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, redis.Config{SnapshotRetentionDays: intPtr(7), BackupsRequired: true, SnapshotWindow: "01:00-02:00", MaintenanceWindow: "wed:03:00-wed:04:00"})
+	rec, _ := deploy(t, redis.Config{SnapshotRetentionDays: new(7), BackupsRequired: true, SnapshotWindow: "01:00-02:00", MaintenanceWindow: "wed:03:00-wed:04:00"})
 	rg := rec.Find(tRG, "cache")
 	require.Equal(t, 7.0, offlinetest.Num(t, rg, "snapshotRetentionLimit"))
 	require.Equal(t, "01:00-02:00", offlinetest.Str(t, rg, "snapshotWindow"))
@@ -217,7 +211,7 @@ func TestBackups(t *testing.T) {
 	require.Equal(t, "7.1", offlinetest.Str(t, suffix, "keepers.engineVersion"))
 
 	// Zero turns snapshots off but still keeps a final snapshot.
-	rec, _ = deploy(t, redis.Config{SnapshotRetentionDays: intPtr(0)})
+	rec, _ = deploy(t, redis.Config{SnapshotRetentionDays: new(0)})
 	rg = rec.Find(tRG, "cache")
 	require.Equal(t, 0.0, offlinetest.Num(t, rg, "snapshotRetentionLimit"))
 	require.NotEmpty(t, offlinetest.Str(t, rg, "finalSnapshotIdentifier"))
@@ -381,7 +375,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{name: "bad name", cname: "My_Cache", args: valid, wantErr: []string{`name: must be 1 to 32 lower-case letters`}},
 		{name: "several problems at once", args: func() *redis.CacheArgs {
 			return baseArgs(redis.Config{
-				NodeCount: 7, NodeType: "m5.large", SnapshotRetentionDays: intPtr(36),
+				NodeCount: 7, NodeType: "m5.large", SnapshotRetentionDays: new(36),
 				SnapshotWindow: "05:00-06:00", MaintenanceWindow: "mon:05:30-mon:06:30",
 			})
 		}, wantErr: []string{
@@ -391,7 +385,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			"maintenanceWindow: must not overlap snapshotWindow",
 		}},
 		{name: "backups required", args: func() *redis.CacheArgs {
-			return baseArgs(redis.Config{BackupsRequired: true, SnapshotRetentionDays: intPtr(0)})
+			return baseArgs(redis.Config{BackupsRequired: true, SnapshotRetentionDays: new(0)})
 		}, wantErr: []string{"snapshotRetentionDays: must be at least 1 because backupsRequired is true"}},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package parts
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -56,18 +57,15 @@ func (a Account) RootARN() string {
 
 // ServicePrincipal returns e.g. "logs.eu-west-1.amazonaws.com" for "logs".
 func (a Account) ServicePrincipal(service string) string {
-	suffix := a.DNSSuffix
-	if suffix == "" {
-		suffix = "amazonaws.com"
-	}
-	return fmt.Sprintf("%s.%s.%s", service, a.Region, suffix)
+	return fmt.Sprintf("%s.%s.%s", service, a.Region, a.dnsSuffix())
 }
 
 // GlobalServicePrincipal returns e.g. "ec2.amazonaws.com".
 func (a Account) GlobalServicePrincipal(service string) string {
-	suffix := a.DNSSuffix
-	if suffix == "" {
-		suffix = "amazonaws.com"
-	}
-	return service + "." + suffix
+	return service + "." + a.dnsSuffix()
+}
+
+// dnsSuffix is the partition's DNS suffix, "amazonaws.com" when unset.
+func (a Account) dnsSuffix() string {
+	return cmp.Or(a.DNSSuffix, "amazonaws.com")
 }
