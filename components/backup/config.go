@@ -77,7 +77,9 @@ type Config struct {
 	VaultLockMaxRetentionDays int `json:"vaultLockMaxRetentionDays"`
 }
 
-// DefaultConfig returns the defaults every field falls back to.
+// DefaultConfig returns the defaults every field falls back to. Its pointers
+// are fresh on every call, so decoding a stack's value over the defaults
+// never writes into a shared default.
 func DefaultConfig() Config {
 	return Config{
 		DailySchedule:                           "cron(0 23 * * ? *)",
@@ -95,8 +97,6 @@ func DefaultConfig() Config {
 	}
 }
 
-// intPtr returns a fresh pointer on every call, so decoding a stack's value
-// over the defaults never writes into a shared default.
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 // The weekly and monthly retentions are pointers because 0 turns them off.
 func (c Config) withDefaults() Config {
