@@ -9,7 +9,7 @@ import (
 // kubernetesSDKVersion is the pulumi-kubernetes version pinned in go.mod: the
 // provider plugin a Release is registered for, as the SDK's own constructors
 // do.
-const kubernetesSDKVersion = "4.25.0"
+const kubernetesSDKVersion = "4.32.0"
 
 // releaseType is the type token of a Helm release managed by the Kubernetes
 // provider.
