@@ -6,6 +6,7 @@ require (
 	github.com/acme/platform/policy v0.0.0
 	github.com/jackc/pgx/v5 v5.7.5
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4
+	github.com/pulumi/pulumi-command/sdk v1.2.0
 	github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.32.0
 	github.com/pulumi/pulumi-random/sdk/v4 v4.21.2
 	github.com/pulumi/pulumi/sdk/v3 v3.276.0

@@ -3,6 +3,8 @@ package stacks
 import (
 	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -43,6 +45,10 @@ type Config struct {
 	// DefaultTags are aws:defaultTags; the default provider applies them,
 	// and a second provider (the DR region's) is given them explicitly.
 	DefaultTags map[string]string
+	// CLI is how the AWS CLI the program runs (the kubeconfig's `aws eks
+	// get-token`, node-group commands) authenticates: as the AWS provider
+	// does, from aws:profile and aws:assumeRole.
+	CLI cluster.AWSCLI
 }
 
 // ObjectKeys are the config objects Load reads, under the project's
@@ -97,12 +103,60 @@ func crossCheck(ctx *pulumi.Context, p *check.Problems, cfg Config) {
 		p.Addf(key("broker.deploymentMode"), "%s needs private subnets in %d availability zones, but %s is %d",
 			cfg.Broker.DeploymentMode, need, key("network.azCount"), cfg.Network.AZCount)
 	}
+	checkPrivateCluster(p, key, cfg)
+}
+
+// PrivateClusterEndpoints are the VPC endpoints nodes need without NAT: to
+// register (ec2), pull images from ECR (ecr.api, ecr.dkr, and s3 for the
+// layers) and get IRSA credentials (sts). EKS UG private-clusters.adoc,
+// "Requirements".
+var PrivateClusterEndpoints = []string{"ec2", "ecr.api", "ecr.dkr", "sts"}
+
+// checkPrivateCluster refuses natMode none where the cluster cannot work
+// without internet egress: the in-cluster layer pulls the autoscaler's and
+// metrics-server's images from registry.k8s.io and the bootstrap Job's from
+// public.ecr.aws, and downloads the RDS certificate bundle, none of which a
+// VPC endpoint serves; and nodes need the endpoints above.
+func checkPrivateCluster(p *check.Problems, key func(string) string, cfg Config) {
+	if cfg.Network.NATMode != network.NATNone {
+		return
+	}
+	if cfg.Cluster.InClusterOn() {
+		p.Addf(key("network.natMode"), "none leaves the cluster no way to the internet, where the in-cluster layer's images (registry.k8s.io, public.ecr.aws) and the RDS certificate bundle come from: use %q or %q, or set %s to false",
+			network.NATSingle, network.NATPerAZ, key("cluster.inClusterLayer"))
+		return
+	}
+	var missing []string
+	for _, e := range PrivateClusterEndpoints {
+		if !slices.Contains(cfg.Network.InterfaceEndpoints, e) {
+			missing = append(missing, e)
+		}
+	}
+	if !slices.Contains(cfg.Network.GatewayEndpoints, "s3") {
+		missing = append(missing, "s3 (gatewayEndpoints)")
+	}
+	if cfg.Cluster.Autoscaler.On() && !slices.Contains(cfg.Network.InterfaceEndpoints, "autoscaling") {
+		missing = append(missing, "autoscaling (for the Cluster Autoscaler)")
+	}
+	if len(missing) > 0 {
+		p.Addf(key("network.natMode"), "none needs the VPC endpoints nodes use without NAT; add %s to %s", strings.Join(missing, ", "), key("network.interfaceEndpoints"))
+	}
 }
 
 // loadAWS reads the AWS provider's own keys that the program needs too.
 func loadAWS(ctx *pulumi.Context, p *check.Problems, cfg *Config) {
 	aws := config.New(ctx, "aws")
 	cfg.Region = aws.Get("region")
+	cfg.CLI.Profile = aws.Get("profile")
+	if raw := aws.Get("assumeRole"); raw != "" {
+		var role struct {
+			RoleARN string `json:"roleArn"`
+		}
+		if err := json.Unmarshal([]byte(raw), &role); err != nil || role.RoleARN == "" {
+			p.Addf("aws:assumeRole", "must be an object with a roleArn, e.g. {roleArn: arn:aws:iam::123456789012:role/deployer}")
+		}
+		cfg.CLI.RoleARN = role.RoleARN
+	}
 	raw, err := aws.Try("defaultTags")
 	if errors.Is(err, config.ErrMissingVar) {
 		return

@@ -40,14 +40,20 @@ func emptyStack() offline.StackConfig {
 	}}.With("platform:cluster", map[string]any{
 		"adminRoleArns": []string{adminRole},
 		"addons":        cluster.DefaultAddons(),
+		"apiAccess":     map[string]any{"publicCidrs": []string{deployerEgress}},
 	})
 }
+
+// deployerEgress is the deploy runners' egress the test stacks open the
+// public endpoint to.
+const deployerEgress = "203.0.113.10/32"
 
 // defaults is what emptyStack loads to.
 func defaults() stacks.Config {
 	d := stacks.Defaults()
 	d.Cluster.AdminRoleARNs = []string{adminRole}
 	d.Cluster.Addons = cluster.DefaultAddons()
+	d.Cluster.APIAccess.PublicCIDRs = []string{deployerEgress}
 	d.Region = "us-east-1"
 	return d
 }
@@ -153,9 +159,14 @@ var badConfigs = []struct {
 	{"unknown capacity type", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"capacityType": "RESERVED"})}}, `platform:cluster.nodeGroups[0].capacityType: must be one of "ON_DEMAND", "SPOT", got "RESERVED"`, ""},
 	{"duplicate node group names", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(nil), nodeGroup(nil)}}, `platform:cluster.nodeGroups[1].name: "general" is already the name of nodeGroups[0]`, ""},
 	{"misspelled node group key", "platform:cluster", map[string]any{"nodeGroups": []any{nodeGroup(map[string]any{"maxsize": 3})}}, "platform:cluster.nodeGroups[0].maxsize: unknown key", ""},
-	{"kubernetes version form", "platform:cluster", map[string]any{"version": "1.33.1"}, `platform:cluster.version: must be a Kubernetes minor version of the form "1.NN" such as "1.33", got "1.33.1"`, ""},
-	{"public endpoint without CIDRs", "platform:cluster", map[string]any{"endpointPublicAccess": true}, "platform:cluster.publicAccessCidrs: the public endpoint (endpointPublicAccess: true) needs at least one CIDR", ""},
-	{"public endpoint open to the world", "platform:cluster", map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []string{"0.0.0.0/0"}}, "platform:cluster.publicAccessCidrs[0]: 0.0.0.0/0 opens the Kubernetes API to the whole internet", ""},
+	{"kubernetes version form", "platform:cluster", map[string]any{"version": "1.35.1"}, `platform:cluster.version: must be a Kubernetes minor version of the form "1.NN" such as "1.35", got "1.35.1"`, ""},
+	{"kubernetes version past standard support", "platform:cluster", map[string]any{"version": "1.33"}, `platform:cluster.version: Kubernetes 1.33 left EKS standard support on 2026-07-29`, ""},
+	{"no path to the Kubernetes API", "platform:cluster", map[string]any{"apiAccess": map[string]any{}}, "platform:cluster.apiAccess: gives whoever runs `pulumi up` no way to the Kubernetes API", ""},
+	{"public endpoint open to the world", "platform:cluster", map[string]any{"apiAccess": map[string]any{"publicCidrs": []string{"0.0.0.0/0"}}}, "platform:cluster.apiAccess.publicCidrs[0]: 0.0.0.0/0 covers reserved addresses", ""},
+	{"public endpoint open to a split /8", "platform:cluster", map[string]any{"apiAccess": map[string]any{"publicCidrs": []string{"52.0.0.0/9", "52.128.0.0/9"}}}, "platform:cluster.apiAccess.publicCidrs: together cover 16777216 addresses", ""},
+	{"old endpoint keys", "platform:cluster", map[string]any{"endpointPublicAccess": true}, "platform:cluster.endpointPublicAccess: unknown key", ""},
+	{"private source that is public", "platform:cluster", map[string]any{"apiAccess": map[string]any{"privateSources": []any{map[string]any{"cidr": "52.1.0.0/24", "description": "runners"}}}}, "platform:cluster.apiAccess.privateSources[0].cidr: must be inside 10.0.0.0/8", ""},
+	{"viewer also admin", "platform:cluster", map[string]any{"viewerRoleArns": []string{"arn:aws:iam::111122223333:role/platform-operators"}}, "platform:cluster.viewerRoleArns[0]", ""},
 	{"add-on without a version", "platform:cluster", map[string]any{"addons": map[string]any{
 		"vpc-cni": map[string]any{"version": "v1.19.5-eksbuild.1"}, "kube-proxy": map[string]any{"version": "v1.33.0-eksbuild.2"},
 		"eks-pod-identity-agent": map[string]any{"version": "v1.3.8-eksbuild.2"}, "coredns": map[string]any{"enabled": true},
@@ -185,6 +196,7 @@ var badConfigs = []struct {
 	{"broker deployment mode", "platform:broker", map[string]any{"deploymentMode": "ACTIVE_STANDBY_MULTI_AZ"}, "platform:broker.deploymentMode: ACTIVE_STANDBY_MULTI_AZ is for ActiveMQ", ""},
 	{"broker micro in a cluster", "platform:broker", map[string]any{"deploymentMode": "CLUSTER_MULTI_AZ", "hostInstanceType": "mq.t3.micro"}, "platform:broker.hostInstanceType: mq.t3.micro runs only as SINGLE_INSTANCE", ""},
 	{"broker version below 3.13", "platform:broker", map[string]any{"engineVersion": "3.12"}, `platform:broker.engineVersion: must be 3.13 or later, got "3.12"`, ""},
+	{"no NAT with the in-cluster layer", "platform:network", map[string]any{"natMode": "none"}, `platform:network.natMode: none leaves the cluster no way to the internet`, ""},
 	{"broker cluster in two zones", "platform:broker", map[string]any{"deploymentMode": "CLUSTER_MULTI_AZ", "hostInstanceType": "mq.m5.large"}, "platform:broker.deploymentMode: CLUSTER_MULTI_AZ needs private subnets in 3 availability zones, but platform:network.azCount is 2", "dev"},
 }
 

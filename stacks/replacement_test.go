@@ -164,7 +164,6 @@ var replCapacityKnobs = []replKnob{
 		if m := replInt(o, "monthlyRetentionDays", 365); m != 0 {
 			o["monthlyRetentionDays"] = m + 35
 		}
-		replSet(o, "drCopyRetentionDays", 42, 49)
 		return true
 	}},
 }
@@ -179,6 +178,8 @@ var replReplacingKnobs = []struct {
 	// replaced are the types Unsafe must report, each with the input that
 	// forces it.
 	replaced map[string]string
+	// which narrows the resources of those types it replaces; default all.
+	which func(*offline.Resource) bool
 	// only is the one stack the knob applies to; default both.
 	only string
 }{
@@ -205,15 +206,19 @@ var replReplacingKnobs = []struct {
 		only:     "dev", // prod's on-demand groups have one type each
 	},
 	{
-		// Another zone adds subnets (and keeps the existing ones), but every
-		// node group spans all private subnets and subnet_ids is ForceNew
-		// (eks/node_group.go), so components/cluster/nodes.go replaces every
-		// node group.
+		// Another zone adds subnets (and keeps the existing ones), but a
+		// node group that spans every zone spans the new one too, and
+		// subnet_ids is ForceNew (eks/node_group.go), so it is replaced. A
+		// per-zone group (perAz) only gains a sibling in the new zone.
 		replKnob: replKnob{"network", "azCount", func(o replObject) bool {
 			o["azCount"] = replInt(o, "azCount", 3) + 1
 			return true
 		}},
 		replaced: map[string]string{"aws:eks/nodeGroup:NodeGroup": "subnetIds"},
+		which: func(r *offline.Resource) bool {
+			subnets, _ := offline.GetStrings(r.Inputs, "subnetIds")
+			return len(subnets) > 1
+		},
 	},
 	{
 		// RDS cannot change the retention of a running cross-region backup
@@ -402,7 +407,7 @@ func TestCapacityKnobsThatReplaceAreReportedByName(t *testing.T) {
 				before := replRun(t, base)
 				var want []string
 				for _, r := range before {
-					if _, ok := k.replaced[r.Type]; ok {
+					if _, ok := k.replaced[r.Type]; ok && (k.which == nil || k.which(r)) {
 						want = append(want, r.Type+" "+r.Name)
 					}
 				}

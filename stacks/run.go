@@ -15,7 +15,6 @@ import (
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/components/postgres"
 	"github.com/acme/platform/components/redis"
-	"github.com/acme/platform/internal/parts"
 )
 
 // Platform is what Deploy built: the components, and the stack outputs.
@@ -44,7 +43,11 @@ func Program(ctx *pulumi.Context) (*Platform, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid stack configuration:\n%w", err)
 	}
-	p, err := Deploy(ctx, cfg)
+	env, err := Preflight(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("the stack configuration does not fit the AWS account:\n%w", err)
+	}
+	p, err := Deploy(ctx, cfg, env)
 	if err != nil {
 		return nil, err
 	}
@@ -59,58 +62,86 @@ func Program(ctx *pulumi.Context) (*Platform, error) {
 	return p, nil
 }
 
-// Deploy composes the components for a loaded configuration.
-func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
-	acct, err := parts.LookupAccount(ctx)
-	if err != nil {
-		return nil, err
-	}
+// Deploy composes the components for a loaded configuration and what the
+// preflight learned.
+func Deploy(ctx *pulumi.Context, cfg Config, env Environment) (*Platform, error) {
+	acct := env.Account
 
 	vpc, err := network.NewVpc(ctx, "vpc", &network.VpcArgs{
 		Config:  cfg.Network,
 		Account: acct,
 		Protect: cfg.Protect,
+		Zones:   env.Zones,
 	})
 	if err != nil {
 		return nil, err
 	}
 
+	privateSubnets := vpc.SubnetIDList(network.Private)
+	zoneSubnets := make([]cluster.ZoneSubnet, len(vpc.Zones))
+	for i, z := range vpc.Zones {
+		zoneSubnets[i] = cluster.ZoneSubnet{Zone: z, SubnetID: privateSubnets[i]}
+	}
 	eks, err := cluster.NewCluster(ctx, "eks", &cluster.ClusterArgs{
-		Config:    cfg.Cluster,
-		Account:   acct,
-		VPCID:     vpc.VPCID,
-		SubnetIDs: vpc.PrivateSubnetIDs,
-		Protect:   cfg.Protect,
+		Config:                       cfg.Cluster,
+		Account:                      acct,
+		VPCID:                        vpc.VPCID,
+		SubnetIDs:                    vpc.PrivateSubnetIDs,
+		ZoneSubnets:                  zoneSubnets,
+		NodeDependsOn:                vpc.EgressReady,
+		InstanceTags:                 cfg.DefaultTags,
+		CreateAutoScalingServiceRole: !env.AutoScalingServiceRole,
+		CLI:                          cfg.CLI,
+		Protect:                      cfg.Protect,
 	})
-	if err != nil {
-		return nil, err
-	}
-	// Everything in the cluster goes through this provider: built from the
-	// cluster's outputs, authenticating with `aws eks get-token`.
-	k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{
-		Kubeconfig: eks.Kubeconfig,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes provider: %w", err)
-	}
-	system, err := cluster.NewSystem(ctx, "eks-system", &cluster.SystemArgs{
-		Config:            cfg.Cluster,
-		ClusterName:       eks.ClusterName,
-		Region:            eks.Region,
-		AutoscalerRoleARN: eks.AutoscalerRoleARN,
-		VolumeKMSKeyARN:   eks.VolumeKMSKeyARN,
-		DependsOn:         append(append([]pulumi.Resource{}, eks.NodeGroups...), eks.Addons...),
-	}, pulumi.Provider(k8s))
 	if err != nil {
 		return nil, err
 	}
 
-	// Who may reach the data stores: workloads on the cluster's nodes. Each
-	// source becomes a separate rule resource, so no data store waits for
-	// the cluster to exist.
+	// The in-cluster layer goes through this provider: built from the
+	// cluster's outputs, authenticating with `aws eks get-token` as the AWS
+	// provider's identity.
+	var system *cluster.System
+	var bootstrap *postgres.BootstrapArgs
+	var dbOpts []pulumi.ResourceOption
+	if cfg.Cluster.InClusterOn() {
+		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{
+			Kubeconfig: eks.Kubeconfig,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("kubernetes provider: %w", err)
+		}
+		system, err = cluster.NewSystem(ctx, "eks-system", &cluster.SystemArgs{
+			Config:            cfg.Cluster,
+			ClusterName:       eks.ClusterName,
+			Region:            eks.Region,
+			AutoscalerRoleARN: eks.AutoscalerRoleARN,
+			VolumeKMSKeyARN:   eks.VolumeKMSKeyARN,
+			DependsOn:         eks.PodsReady,
+		}, pulumi.Provider(k8s))
+		if err != nil {
+			return nil, err
+		}
+		bootstrap = &postgres.BootstrapArgs{
+			Namespace:       system.PlatformNamespace,
+			OIDCProviderARN: eks.OIDCProviderARN,
+			OIDCIssuerURL:   eks.OIDCIssuerURL,
+			// The Job's pod needs a node to run on and cluster DNS to
+			// resolve the database's endpoint; nothing else.
+			DependsOn:  eks.PodsReady,
+			Scheduling: cfg.Cluster.SystemScheduling(),
+		}
+		dbOpts = append(dbOpts, pulumi.Providers(k8s))
+	}
+
+	// Who may reach the data stores: workloads on the cluster's nodes, which
+	// all carry the node security group. Not the EKS-managed cluster
+	// security group: EKS puts it on the control plane's interfaces and
+	// whatever else it creates (EKS UG sec-group-reqs.adoc), which need no
+	// data. Each source becomes a separate rule resource, so no data store
+	// waits for the cluster to exist.
 	clients := map[string]pulumi.StringInput{
-		"eks-nodes":   eks.NodeSecurityGroupID,
-		"eks-cluster": eks.ClusterSecurityGroupID,
+		"eks-nodes": eks.NodeSecurityGroupID,
 	}
 
 	db, err := postgres.NewDatabase(ctx, "db", &postgres.DatabaseArgs{
@@ -120,15 +151,8 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 		SubnetIDs:   vpc.DataSubnetIDs,
 		IngressFrom: clients,
 		Protect:     cfg.Protect,
-		Bootstrap: &postgres.BootstrapArgs{
-			Namespace:       system.PlatformNamespace,
-			OIDCProviderARN: eks.OIDCProviderARN,
-			OIDCIssuerURL:   eks.OIDCIssuerURL,
-			// The Job's pod needs a node to run on and cluster DNS (CoreDNS
-			// is an add-on) to resolve the database's endpoint.
-			DependsOn: append(append([]pulumi.Resource{}, eks.NodeGroups...), eks.Addons...),
-		},
-	}, pulumi.Providers(k8s))
+		Bootstrap:   bootstrap,
+	}, dbOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -196,12 +220,57 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 		BrokerName:              mq.BrokerName,
 		NATGatewayIDs:           vpc.NATGatewayIDList(),
 		NodeGroups:              groups,
+		BackupJobs:              true,
 		Protect:                 cfg.Protect,
 	})
 	if err != nil {
 		return nil, err
 	}
 
+	outputs := pulumi.Map{
+		"vpcId":             vpc.VPCID,
+		"vpcCidr":           vpc.CIDRBlock,
+		"availabilityZones": vpc.AvailabilityZones,
+		"publicSubnetIds":   vpc.PublicSubnetIDs,
+		"privateSubnetIds":  vpc.PrivateSubnetIDs,
+		"dataSubnetIds":     vpc.DataSubnetIDs,
+		"natPublicIps":      vpc.NATPublicIPs,
+		"flowLogGroupName":  vpc.FlowLogGroupName,
+
+		"clusterName":            eks.ClusterName,
+		"clusterEndpoint":        eks.Endpoint,
+		"oidcProviderArn":        eks.OIDCProviderARN,
+		"nodeSecurityGroupId":    eks.NodeSecurityGroupID,
+		"clusterSecurityGroupId": eks.ClusterSecurityGroupID,
+		"kubeconfig":             pulumi.ToSecret(eks.Kubeconfig),
+
+		"dbEndpoint":           db.Endpoint,
+		"dbAddress":            db.Address,
+		"dbPort":               db.Port,
+		"dbName":               db.DatabaseName,
+		"dbMasterSecretArn":    db.MasterSecretARN,
+		"dbMigratorSecretArn":  db.MigratorSecretARN,
+		"dbReadWriteSecretArn": db.ReadWriteSecretARN,
+		"dbReadOnlySecretArn":  db.ReadOnlySecretARN,
+		"dbSecurityGroupId":    db.SecurityGroupID,
+
+		"cacheEndpoint":         cache.PrimaryEndpoint,
+		"cacheReaderEndpoint":   cache.ReaderEndpoint,
+		"cachePort":             cache.Port,
+		"cacheSecretArn":        cache.SecretARN,
+		"brokerAmqpsEndpoints":  mq.AMQPSEndpoints,
+		"brokerConsoleUrl":      mq.ConsoleURL,
+		"brokerSecretArn":       mq.SecretARN,
+		"brokerGeneralLogGroup": mq.GeneralLogGroup,
+
+		"backupVaultName":     backups.VaultName,
+		"backupDrVaultName":   backups.DRVaultName,
+		"alarmTopicArn":       mon.TopicARN,
+		"monitoringDashboard": mon.DashboardName,
+	}
+	if system != nil {
+		outputs["platformNamespace"] = system.PlatformNamespace
+	}
 	return &Platform{
 		Network:  vpc,
 		Cluster:  eks,
@@ -209,47 +278,6 @@ func Deploy(ctx *pulumi.Context, cfg Config) (*Platform, error) {
 		Database: db,
 		Cache:    cache,
 		Broker:   mq,
-		Outputs: pulumi.Map{
-			"vpcId":             vpc.VPCID,
-			"vpcCidr":           vpc.CIDRBlock,
-			"availabilityZones": vpc.AvailabilityZones,
-			"publicSubnetIds":   vpc.PublicSubnetIDs,
-			"privateSubnetIds":  vpc.PrivateSubnetIDs,
-			"dataSubnetIds":     vpc.DataSubnetIDs,
-			"natPublicIps":      vpc.NATPublicIPs,
-			"flowLogGroupName":  vpc.FlowLogGroupName,
-
-			"clusterName":            eks.ClusterName,
-			"clusterEndpoint":        eks.Endpoint,
-			"oidcProviderArn":        eks.OIDCProviderARN,
-			"nodeSecurityGroupId":    eks.NodeSecurityGroupID,
-			"clusterSecurityGroupId": eks.ClusterSecurityGroupID,
-			"kubeconfig":             pulumi.ToSecret(eks.Kubeconfig),
-			"platformNamespace":      system.PlatformNamespace,
-
-			"dbEndpoint":           db.Endpoint,
-			"dbAddress":            db.Address,
-			"dbPort":               db.Port,
-			"dbName":               db.DatabaseName,
-			"dbMasterSecretArn":    db.MasterSecretARN,
-			"dbMigratorSecretArn":  db.MigratorSecretARN,
-			"dbReadWriteSecretArn": db.ReadWriteSecretARN,
-			"dbReadOnlySecretArn":  db.ReadOnlySecretARN,
-			"dbSecurityGroupId":    db.SecurityGroupID,
-
-			"cacheEndpoint":         cache.PrimaryEndpoint,
-			"cacheReaderEndpoint":   cache.ReaderEndpoint,
-			"cachePort":             cache.Port,
-			"cacheSecretArn":        cache.SecretARN,
-			"brokerAmqpsEndpoints":  mq.AMQPSEndpoints,
-			"brokerConsoleUrl":      mq.ConsoleURL,
-			"brokerSecretArn":       mq.SecretARN,
-			"brokerGeneralLogGroup": mq.GeneralLogGroup,
-
-			"backupVaultName":     backups.VaultName,
-			"backupDrVaultName":   backups.DRVaultName,
-			"alarmTopicArn":       mon.TopicARN,
-			"monitoringDashboard": mon.DashboardName,
-		},
+		Outputs:  outputs,
 	}, nil
 }

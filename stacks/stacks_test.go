@@ -34,9 +34,10 @@ func TestStacksRunWithTheirRealConfig(t *testing.T) {
 		dbBackups  float64
 		dr         bool
 		nodeGroups int
+		publicAPI  bool
 	}{
-		{stack: "dev", nats: 1, zones: 2, protect: false, cacheNodes: 1, brokerMode: "SINGLE_INSTANCE", brokerSubs: 1, dbMultiAZ: false, dbBackups: 7, dr: false, nodeGroups: 1},
-		{stack: "prod", nats: 3, zones: 3, protect: true, cacheNodes: 3, brokerMode: "CLUSTER_MULTI_AZ", brokerSubs: 3, dbMultiAZ: true, dbBackups: 30, dr: true, nodeGroups: 2},
+		{stack: "dev", nats: 1, zones: 2, protect: false, cacheNodes: 1, brokerMode: "SINGLE_INSTANCE", brokerSubs: 1, dbMultiAZ: false, dbBackups: 7, dr: false, nodeGroups: 1, publicAPI: true},
+		{stack: "prod", nats: 3, zones: 3, protect: true, cacheNodes: 3, brokerMode: "CLUSTER_MULTI_AZ", brokerSubs: 3, dbMultiAZ: true, dbBackups: 30, dr: true, nodeGroups: 4, publicAPI: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {
@@ -113,13 +114,21 @@ func TestStacksRunWithTheirRealConfig(t *testing.T) {
 			require.False(t, offlinetest.Bool(t, brokers[0], "publiclyAccessible"))
 			require.Equal(t, tt.protect, brokers[0].Protect)
 
-			// The cluster: private, encrypted, node groups in every zone.
+			// The cluster: encrypted, reachable by the deployers (dev through
+			// the public endpoint restricted to the runners' egress, prod
+			// through the private endpoint from the runners' network), node
+			// groups in every zone (prod's workloads one group per zone).
 			clusters := rec.ByType("aws:eks/cluster:Cluster")
 			require.Len(t, clusters, 1)
-			require.False(t, offlinetest.Bool(t, clusters[0], "vpcConfig.endpointPublicAccess"))
+			require.Equal(t, tt.publicAPI, offlinetest.Bool(t, clusters[0], "vpcConfig.endpointPublicAccess"))
 			require.Equal(t, tt.protect, clusters[0].Protect)
+			require.Len(t, rec.ByType("aws:eks/nodeGroup:NodeGroup"), tt.nodeGroups)
 			for _, ng := range rec.ByType("aws:eks/nodeGroup:NodeGroup") {
-				require.Len(t, offlinetest.Strs(t, ng, "subnetIds"), tt.zones, "node group %s spans every zone", ng.Name)
+				want := tt.zones
+				if strings.HasPrefix(ng.Name, "eks-workloads-") {
+					want = 1
+				}
+				require.Len(t, offlinetest.Strs(t, ng, "subnetIds"), want, "node group %s", ng.Name)
 			}
 			require.Len(t, rec.ByType("kubernetes:helm.sh/v3:Release"), 2, "cluster autoscaler and metrics-server")
 
@@ -206,7 +215,11 @@ func TestStackOutputs(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		p, err = stacks.Deploy(ctx, cfg)
+		env, err := stacks.Preflight(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		p, err = stacks.Deploy(ctx, cfg, env)
 		return err
 	})
 	require.NoError(t, err)

@@ -253,16 +253,23 @@ func (b *builder) vault(suffix string, acct parts.Account, vaultName, where stri
 		return nil, nil, fmt.Errorf("vault%s: %w", where, err)
 	}
 	if b.cfg.VaultLock {
-		// No changeableForDays: with it AWS locks in compliance mode, which
-		// nobody (not even the account root) can undo once the grace period
-		// ends. New bounds replace the lock, and the lock is the vault's one
-		// setting: created first, the old lock's deletion would unlock the
-		// vault right after the new lock was put.
-		if _, err := backup.NewVaultLockConfiguration(ctx, name+suffix+"-vault-lock", &backup.VaultLockConfigurationArgs{
+		// changeableForDays is what makes a lock a compliance lock: after
+		// it, nobody (not even the account root) can remove it (AWS Backup
+		// API PutBackupVaultLockConfiguration: "If you specify this
+		// parameter, your vault will be locked in compliance mode"). New
+		// bounds replace the lock, and the lock is the vault's one setting:
+		// created first, the old lock's deletion would unlock the vault right
+		// after the new lock was put.
+		lock := &backup.VaultLockConfigurationArgs{
 			BackupVaultName:  v.Name,
 			MinRetentionDays: pulumi.Int(b.cfg.VaultLockMinRetentionDays),
 			MaxRetentionDays: pulumi.Int(b.cfg.VaultLockMaxRetentionDays),
-		}, append(opts, pulumi.Protect(b.args.Protect), pulumi.DeleteBeforeReplace(true))...); err != nil {
+		}
+		if b.cfg.VaultLockMode == LockCompliance {
+			lock.ChangeableForDays = pulumi.Int(b.cfg.VaultLockChangeableForDays)
+		}
+		if _, err := backup.NewVaultLockConfiguration(ctx, name+suffix+"-vault-lock", lock,
+			append(opts, pulumi.Protect(b.args.Protect), pulumi.DeleteBeforeReplace(true))...); err != nil {
 			return nil, nil, fmt.Errorf("vault lock%s: %w", where, err)
 		}
 	}

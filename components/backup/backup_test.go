@@ -191,7 +191,7 @@ func TestRole(t *testing.T) {
 
 func TestDisasterRecoveryRegion(t *testing.T) {
 	t.Parallel()
-	rec, b := deploy(t, backup.Config{DRCopyRetentionDays: 60, AutomatedBackupReplicationRetentionDays: 14}, true)
+	rec, b := deploy(t, backup.Config{AutomatedBackupReplicationRetentionDays: 14}, true)
 	dr := drProvider(t, rec)
 
 	drKey := offlinetest.Find(t, rec, tKey, "backup-dr-key")
@@ -221,14 +221,17 @@ func TestDisasterRecoveryRegion(t *testing.T) {
 	require.Equal(t, 14.0, offlinetest.Num(t, repl, "retentionPeriod"))
 	require.True(t, repl.DeleteBeforeReplace, "an instance replicates its backups to a region only once")
 
-	// Every rule copies to the DR vault with its own retention.
+	// Every rule copies to the DR vault, keeping the rule's own retention:
+	// the weekly and monthly history survives a regional loss too.
 	got := rules(t, rec)
 	require.Len(t, got, 3)
 	for name, r := range got {
 		require.Len(t, r.CopyActions, 1, name)
 		require.Equal(t, offlinetest.OutputString(t, drVault, "arn"), r.CopyActions[0].DestinationVaultArn, name)
-		require.Equal(t, 60, r.CopyActions[0].Lifecycle.DeleteAfter, name)
+		require.Equal(t, r.Lifecycle.DeleteAfter, r.CopyActions[0].Lifecycle.DeleteAfter, name)
 	}
+	require.Equal(t, 365, got["monthly"].CopyActions[0].Lifecycle.DeleteAfter)
+	require.Equal(t, 90, got["weekly"].CopyActions[0].Lifecycle.DeleteAfter)
 
 	require.Equal(t, offlinetest.OutputString(t, drVault, "arn"), offlinetest.Await(t, b.DRVaultARN).Value)
 	require.Equal(t, offlinetest.OutputString(t, drKey, "arn"), offlinetest.Await(t, b.DRKMSKeyARN).Value)
@@ -240,23 +243,31 @@ func TestVaultLock(t *testing.T) {
 	tests := []struct {
 		name   string
 		lock   bool
+		mode   string
 		withDR bool
 		locks  map[string]bool // lock resource name -> in the DR region
 	}{
 		{name: "off", lock: false, withDR: true, locks: map[string]bool{}},
 		{name: "on", lock: true, locks: map[string]bool{"backup-vault-lock": false}},
 		{name: "on with DR", lock: true, withDR: true, locks: map[string]bool{"backup-vault-lock": false, "backup-dr-vault-lock": true}},
+		{name: "compliance with DR", lock: true, mode: backup.LockCompliance, withDR: true, locks: map[string]bool{"backup-vault-lock": false, "backup-dr-vault-lock": true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			rec, _ := deploy(t, backup.Config{VaultLock: tt.lock, VaultLockMinRetentionDays: 14, VaultLockMaxRetentionDays: 730}, tt.withDR)
+			rec, _ := deploy(t, backup.Config{VaultLock: tt.lock, VaultLockMode: tt.mode, VaultLockChangeableForDays: 10, VaultLockMinRetentionDays: 14, VaultLockMaxRetentionDays: 730}, tt.withDR)
 			locks := rec.ByType(tLock)
 			require.Len(t, locks, len(tt.locks))
 			for _, l := range locks {
 				inDR, ok := tt.locks[l.Name]
 				require.True(t, ok, l.Name)
-				require.False(t, offlinetest.Has(l, "changeableForDays"), "changeableForDays would make it compliance mode, which nobody can undo")
+				if tt.mode == backup.LockCompliance {
+					// changeableForDays is what makes AWS lock in compliance
+					// mode: immutable once the grace period ends.
+					require.Equal(t, 10.0, offlinetest.Num(t, l, "changeableForDays"))
+				} else {
+					require.False(t, offlinetest.Has(l, "changeableForDays"), "without it the lock is in governance mode")
+				}
 				require.True(t, l.DeleteBeforeReplace, "a new lock created first would be removed with the old one")
 				require.Equal(t, 14.0, offlinetest.Num(t, l, "minRetentionDays"))
 				require.Equal(t, 730.0, offlinetest.Num(t, l, "maxRetentionDays"))

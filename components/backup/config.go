@@ -57,19 +57,32 @@ type Config struct {
 	// "us-west-2"; default "" (no copies). The stack builds the DR provider
 	// from it.
 	DRRegion string `json:"drRegion"`
-	// DRCopyRetentionDays is how long copies in the DR region are kept, 1 to
-	// 36500; default 35.
-	DRCopyRetentionDays int `json:"drCopyRetentionDays"`
 	// AutomatedBackupReplicationRetentionDays is how long RDS keeps the
 	// replicated automated backups (point-in-time restore) in the DR region,
 	// 1 to 35; default 7. Changing it replaces the replication, which starts
 	// over empty.
 	AutomatedBackupReplicationRetentionDays int `json:"automatedBackupReplicationRetentionDays"`
-	// VaultLock locks the vaults in governance mode: nobody without
-	// backup:BypassGovernanceRetention-level rights can delete a recovery
-	// point before vaultLockMinRetentionDays or shorten its lifecycle;
+	// VaultLock locks both vaults (and the DR vault) with a Backup Vault
+	// Lock: no recovery point can be deleted before vaultLockMinRetentionDays
+	// or kept past vaultLockMaxRetentionDays, and no lifecycle shortened;
 	// default false.
 	VaultLock bool `json:"vaultLock"`
+	// VaultLockMode is "governance" or "compliance"; default "governance".
+	// A governance lock can be removed by anyone allowed
+	// backup:DeleteBackupVaultLockConfiguration (the deployer role, an admin,
+	// a stolen CI credential), and with it the protection (AWS Backup
+	// Developer Guide, "AWS Backup Vault Lock": governance mode "allows
+	// authorized users some flexibility to modify or delete"). A compliance
+	// lock becomes immutable once vaultLockChangeableForDays have passed: not
+	// even the account root can remove it or change its bounds, so the
+	// recovery points outlive any credential.
+	VaultLockMode string `json:"vaultLockMode"`
+	// VaultLockChangeableForDays is a compliance lock's grace period, during
+	// which it can still be removed (and its bounds changed), 3 to 36500
+	// (terraform-provider-aws backup vault_lock_configuration.go:
+	// changeable_for_days IntAtLeast(3)); default 3. Only with
+	// vaultLockMode "compliance".
+	VaultLockChangeableForDays int `json:"vaultLockChangeableForDays"`
 	// VaultLockMinRetentionDays and VaultLockMaxRetentionDays bound every
 	// rule's (and copy's) retention while VaultLock is on; AWS Backup fails
 	// jobs outside them. Defaults 7 and 400.
@@ -90,12 +103,19 @@ func DefaultConfig() Config {
 		MonthlyRetentionDays:                    new(365),
 		StartWindowMinutes:                      60,
 		CompletionWindowMinutes:                 1440,
-		DRCopyRetentionDays:                     35,
 		AutomatedBackupReplicationRetentionDays: 7,
 		VaultLockMinRetentionDays:               7,
 		VaultLockMaxRetentionDays:               400,
+		VaultLockMode:                           LockGovernance,
+		VaultLockChangeableForDays:              3,
 	}
 }
+
+// Vault lock modes.
+const (
+	LockGovernance = "governance"
+	LockCompliance = "compliance"
+)
 
 // withDefaults fills zero-valued fields, for callers that build Config in Go.
 // The weekly and monthly retentions are pointers because 0 turns them off.
@@ -109,10 +129,11 @@ func (c Config) withDefaults() Config {
 	c.MonthlyRetentionDays = cmp.Or(c.MonthlyRetentionDays, d.MonthlyRetentionDays)
 	c.StartWindowMinutes = cmp.Or(c.StartWindowMinutes, d.StartWindowMinutes)
 	c.CompletionWindowMinutes = cmp.Or(c.CompletionWindowMinutes, d.CompletionWindowMinutes)
-	c.DRCopyRetentionDays = cmp.Or(c.DRCopyRetentionDays, d.DRCopyRetentionDays)
 	c.AutomatedBackupReplicationRetentionDays = cmp.Or(c.AutomatedBackupReplicationRetentionDays, d.AutomatedBackupReplicationRetentionDays)
 	c.VaultLockMinRetentionDays = cmp.Or(c.VaultLockMinRetentionDays, d.VaultLockMinRetentionDays)
 	c.VaultLockMaxRetentionDays = cmp.Or(c.VaultLockMaxRetentionDays, d.VaultLockMaxRetentionDays)
+	c.VaultLockMode = cmp.Or(c.VaultLockMode, d.VaultLockMode)
+	c.VaultLockChangeableForDays = cmp.Or(c.VaultLockChangeableForDays, d.VaultLockChangeableForDays)
 	return c
 }
 
@@ -162,7 +183,6 @@ func (c Config) Validate() error {
 	if c.DRRegion != "" && !regionRE.MatchString(c.DRRegion) {
 		p.Addf("drRegion", "must be \"\" (no DR copies) or an AWS region such as \"us-west-2\", got %q", c.DRRegion)
 	}
-	p.Between("drCopyRetentionDays", c.DRCopyRetentionDays, 1, maxRetentionDays)
 	p.Between("automatedBackupReplicationRetentionDays", c.AutomatedBackupReplicationRetentionDays, 1, 35)
 	if c.VaultLock {
 		c.validateLock(&p)
@@ -175,6 +195,10 @@ func (c Config) Validate() error {
 // rejects, silently as far as Pulumi is concerned.
 func (c Config) validateLock(p *check.Problems) {
 	lo, hi := c.VaultLockMinRetentionDays, c.VaultLockMaxRetentionDays
+	p.OneOf("vaultLockMode", c.VaultLockMode, LockGovernance, LockCompliance)
+	if c.VaultLockMode == LockCompliance {
+		p.Between("vaultLockChangeableForDays", c.VaultLockChangeableForDays, 3, maxRetentionDays)
+	}
 	p.Between("vaultLockMinRetentionDays", lo, 1, maxRetentionDays)
 	if hi < lo || hi > maxRetentionDays {
 		p.Addf("vaultLockMaxRetentionDays", "must be between vaultLockMinRetentionDays (%d) and %d, got %d", lo, maxRetentionDays, hi)
@@ -182,11 +206,8 @@ func (c Config) validateLock(p *check.Problems) {
 	}
 	for _, r := range c.Rules(c.DRRegion != "") {
 		if r.RetentionDays < lo || r.RetentionDays > hi {
-			p.Addf(r.Name+"RetentionDays", "is %d, outside the vault lock's %d to %d days (vaultLockMinRetentionDays, vaultLockMaxRetentionDays); AWS Backup would fail every %s job", r.RetentionDays, lo, hi, r.Name)
+			p.Addf(r.Name+"RetentionDays", "is %d, outside the vault lock's %d to %d days (vaultLockMinRetentionDays, vaultLockMaxRetentionDays); AWS Backup would fail every %s job (and its DR copy)", r.RetentionDays, lo, hi, r.Name)
 		}
-	}
-	if c.DRRegion != "" && (c.DRCopyRetentionDays < lo || c.DRCopyRetentionDays > hi) {
-		p.Addf("drCopyRetentionDays", "is %d, outside the vault lock's %d to %d days (vaultLockMinRetentionDays, vaultLockMaxRetentionDays); AWS Backup would fail every copy job", c.DRCopyRetentionDays, lo, hi)
 	}
 }
 

@@ -53,7 +53,10 @@ func TestConfigValidate(t *testing.T) {
 		{name: "start window", mutate: func(c *backup.Config) { c.StartWindowMinutes = 30 }, wantErr: "startWindowMinutes: must be between 60 and 720, got 30"},
 		{name: "completion window", mutate: func(c *backup.Config) { c.CompletionWindowMinutes = 90 }, wantErr: "completionWindowMinutes: must be between startWindowMinutes + 60 (120) and 10080 (a week), got 90"},
 		{name: "dr region", mutate: func(c *backup.Config) { c.DRRegion = "US West" }, wantErr: `drRegion: must be "" (no DR copies) or an AWS region such as "us-west-2", got "US West"`},
-		{name: "copy retention", mutate: func(c *backup.Config) { c.DRCopyRetentionDays = -5 }, wantErr: "drCopyRetentionDays: must be between 1 and 36500, got -5"},
+		{name: "lock mode", mutate: func(c *backup.Config) { c.VaultLock, c.VaultLockMode = true, "strict" }, wantErr: `vaultLockMode: must be one of "governance", "compliance", got "strict"`},
+		{name: "compliance grace period", mutate: func(c *backup.Config) {
+			c.VaultLock, c.VaultLockMode, c.VaultLockChangeableForDays = true, backup.LockCompliance, 2
+		}, wantErr: "vaultLockChangeableForDays: must be between 3 and 36500, got 2"},
 		{name: "replication retention", mutate: func(c *backup.Config) { c.AutomatedBackupReplicationRetentionDays = 36 }, wantErr: "automatedBackupReplicationRetentionDays: must be between 1 and 35, got 36"},
 		{name: "lock min", mutate: func(c *backup.Config) { c.VaultLock, c.VaultLockMinRetentionDays = true, -1 }, wantErr: "vaultLockMinRetentionDays: must be between 1 and 36500, got -1"},
 		{name: "lock max below min", mutate: func(c *backup.Config) {
@@ -62,10 +65,10 @@ func TestConfigValidate(t *testing.T) {
 		{name: "lock max below monthly", mutate: func(c *backup.Config) { c.VaultLock, c.VaultLockMaxRetentionDays = true, 300 }, wantErr: "monthlyRetentionDays: is 365, outside the vault lock's 7 to 300 days"},
 		{name: "lock min above daily", mutate: func(c *backup.Config) { c.VaultLock, c.VaultLockMinRetentionDays = true, 36 }, wantErr: "dailyRetentionDays: is 35, outside the vault lock's 36 to 400 days"},
 		{name: "lock and DR copy", mutate: func(c *backup.Config) {
-			c.VaultLock, c.DRRegion, c.DRCopyRetentionDays = true, "us-west-2", 3
-		}, wantErr: "drCopyRetentionDays: is 3, outside the vault lock's 7 to 400 days"},
-		{name: "copy retention outside an unlocked vault's bounds is fine", mutate: func(c *backup.Config) {
-			c.DRRegion, c.DRCopyRetentionDays = "us-west-2", 3
+			c.VaultLock, c.DRRegion, c.VaultLockMaxRetentionDays = true, "us-west-2", 200
+		}, wantErr: "monthlyRetentionDays: is 365, outside the vault lock's 7 to 200 days (vaultLockMinRetentionDays, vaultLockMaxRetentionDays); AWS Backup would fail every monthly job (and its DR copy)"},
+		{name: "retention outside an unlocked vault's bounds is fine", mutate: func(c *backup.Config) {
+			c.DRRegion, c.DailyRetentionDays = "us-west-2", 3
 		}},
 	}
 	for _, tt := range tests {

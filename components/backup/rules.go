@@ -17,8 +17,9 @@ type Rule struct {
 	RetentionDays int
 	// ColdStorageAfterDays moves the recovery point to cold storage; 0 never.
 	ColdStorageAfterDays int
-	// CopyRetentionDays is how long the copy in the DR vault lives; 0 means
-	// no copy.
+	// CopyRetentionDays is how long the copy in the DR vault lives: the
+	// rule's own retention, so a regional loss costs no history; 0 means no
+	// copy.
 	CopyRetentionDays int
 }
 
@@ -28,17 +29,18 @@ type Rule struct {
 // with the longest retention), so a copy on the daily rule alone would skip
 // the DR region on weekly and monthly days.
 func (c Config) Rules(dr bool) []Rule {
-	copyDays := 0
-	if dr {
-		copyDays = c.DRCopyRetentionDays
-	}
-	out := []Rule{{Name: "daily", Schedule: c.DailySchedule, RetentionDays: c.DailyRetentionDays, CopyRetentionDays: copyDays}}
+	out := []Rule{{Name: "daily", Schedule: c.DailySchedule, RetentionDays: c.DailyRetentionDays}}
 	if w := deref(c.WeeklyRetentionDays); w != 0 {
-		out = append(out, Rule{Name: "weekly", Schedule: c.WeeklySchedule, RetentionDays: w, CopyRetentionDays: copyDays})
+		out = append(out, Rule{Name: "weekly", Schedule: c.WeeklySchedule, RetentionDays: w})
 	}
 	if m := deref(c.MonthlyRetentionDays); m != 0 {
 		out = append(out, Rule{Name: "monthly", Schedule: c.MonthlySchedule, RetentionDays: m,
-			ColdStorageAfterDays: c.MonthlyColdStorageAfterDays, CopyRetentionDays: copyDays})
+			ColdStorageAfterDays: c.MonthlyColdStorageAfterDays})
+	}
+	if dr {
+		for i := range out {
+			out[i].CopyRetentionDays = out[i].RetentionDays
+		}
 	}
 	return out
 }

@@ -22,14 +22,10 @@ func TestRules(t *testing.T) {
 			{Name: "weekly", Schedule: d.WeeklySchedule, RetentionDays: 90},
 			{Name: "monthly", Schedule: d.MonthlySchedule, RetentionDays: 365},
 		}},
-		{name: "DR copies every rule", dr: true, cfg: func() backup.Config {
-			c := backup.DefaultConfig()
-			c.DRCopyRetentionDays = 14
-			return c
-		}, want: []backup.Rule{
-			{Name: "daily", Schedule: d.DailySchedule, RetentionDays: 35, CopyRetentionDays: 14},
-			{Name: "weekly", Schedule: d.WeeklySchedule, RetentionDays: 90, CopyRetentionDays: 14},
-			{Name: "monthly", Schedule: d.MonthlySchedule, RetentionDays: 365, CopyRetentionDays: 14},
+		{name: "DR copies every rule with its own retention", dr: true, cfg: backup.DefaultConfig, want: []backup.Rule{
+			{Name: "daily", Schedule: d.DailySchedule, RetentionDays: 35, CopyRetentionDays: 35},
+			{Name: "weekly", Schedule: d.WeeklySchedule, RetentionDays: 90, CopyRetentionDays: 90},
+			{Name: "monthly", Schedule: d.MonthlySchedule, RetentionDays: 365, CopyRetentionDays: 365},
 		}},
 		{name: "off rules and cold storage", cfg: func() backup.Config {
 			c := backup.DefaultConfig()

@@ -29,6 +29,14 @@ func addonPhase(name string) phase {
 	}
 }
 
+// coreDNS returns the CoreDNS add-on, if it is installed.
+func (b *builder) coreDNS() []pulumi.Resource {
+	if b.coreDNSAddon == nil {
+		return nil
+	}
+	return []pulumi.Resource{b.coreDNSAddon}
+}
+
 // addons creates the enabled add-ons of one phase, each after deps.
 func (b *builder) addons(ph phase, deps []pulumi.Resource) ([]pulumi.Resource, error) {
 	var out []pulumi.Resource
@@ -47,8 +55,8 @@ func (b *builder) addons(ph phase, deps []pulumi.Resource) ([]pulumi.Resource, e
 			ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
 			Tags:                     b.tags("-"+a.name, nil),
 		}
-		if a.cfg.Configuration != nil {
-			doc, err := json.Marshal(a.cfg.Configuration)
+		if conf := mergeValues(b.addonConfiguration(a.name), a.cfg.Configuration); len(conf) > 0 {
+			doc, err := json.Marshal(conf)
 			if err != nil {
 				return nil, fmt.Errorf("%s configuration: %w", a.name, err)
 			}
@@ -87,7 +95,76 @@ func (b *builder) addons(ph phase, deps []pulumi.Resource) ([]pulumi.Resource, e
 		if err != nil {
 			return nil, fmt.Errorf("%s add-on: %w", a.name, err)
 		}
+		if a.name == "coredns" {
+			b.coreDNSAddon = addon
+		}
 		out = append(out, addon)
 	}
 	return out, nil
+}
+
+// addonConfiguration is the platform's part of an add-on's configuration
+// (the keys of `aws eks describe-addon-configuration`, which follow the
+// add-ons' Helm charts); the stack's configuration is merged over it.
+//
+//   - CoreDNS and the EBS CSI controller run on the system group, when there
+//     is one (nodeSelector, tolerations).
+//   - The EBS CSI controller tags every volume it creates with the stack's
+//     tags (controller.extraVolumeTags, aws-ebs-csi-driver chart values.yaml),
+//     which no default-tags mechanism reaches.
+//   - The EBS CSI controller's socket-dir is an emptyDir (chart
+//     templates/controller.yaml), and the Cluster Autoscaler never removes a
+//     node running a pod with a non-memory emptyDir unless the pod says the
+//     volume may go (FAQ, "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes").
+func (b *builder) addonConfiguration(name string) map[string]any {
+	sched := b.cfg.SystemScheduling().Values()
+	switch name {
+	case "coredns":
+		return sched
+	case "aws-ebs-csi-driver":
+		controller := map[string]any{
+			"podAnnotations": map[string]any{SafeToEvictLocalVolumes: "socket-dir"},
+		}
+		if len(b.args.InstanceTags)+len(b.args.Tags) > 0 {
+			tags := map[string]any{}
+			for k, v := range b.args.InstanceTags {
+				tags[k] = v
+			}
+			for k, v := range b.args.Tags {
+				tags[k] = v
+			}
+			controller["extraVolumeTags"] = tags
+		}
+		for k, v := range sched {
+			controller[k] = v
+		}
+		return map[string]any{"controller": controller}
+	}
+	return nil
+}
+
+// SafeToEvictLocalVolumes is the pod annotation that lists the emptyDir
+// volumes the Cluster Autoscaler may discard when it drains the node.
+const SafeToEvictLocalVolumes = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes"
+
+// mergeValues returns base with over laid on top: nested objects merge key
+// by key, anything else in over replaces what base has.
+func mergeValues(base, over map[string]any) map[string]any {
+	if len(base) == 0 && len(over) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		if bm, ok := out[k].(map[string]any); ok {
+			if om, ok := v.(map[string]any); ok {
+				out[k] = mergeValues(bm, om)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
 }

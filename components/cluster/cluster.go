@@ -3,10 +3,12 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/acme/platform/internal/check"
@@ -34,8 +36,38 @@ type ClusterArgs struct {
 	// Default false.
 	Protect bool
 	// Tags are added to every AWS resource (the provider's default tags
-	// apply too); default none.
+	// apply too) and to what AWS creates for the cluster; default none.
 	Tags map[string]string
+	// InstanceTags are added to what EKS and the EBS CSI driver create
+	// outside Pulumi: node instances, their root volumes and network
+	// interfaces (launch-template tag specifications) and persistent
+	// volumes. Pass the provider's default tags here: the provider applies
+	// them to top-level tags only, never to tag specifications
+	// (hashicorp/terraform-provider-aws#19387), and EKS copies node-group
+	// tags to nothing it launches (EKS UG create-managed-node-group.adoc).
+	// Default none.
+	InstanceTags map[string]string
+	// ZoneSubnets are the private subnets by availability zone, the same
+	// subnets as SubnetIDs; required while a node group is PerAZ.
+	ZoneSubnets []ZoneSubnet
+	// NodeDependsOn are what nodes need beyond the cluster before they
+	// launch: the private subnets' routes and the VPC endpoints they pull
+	// images through (network.Vpc.EgressReady). Default none.
+	NodeDependsOn []pulumi.Resource
+	// CreateAutoScalingServiceRole creates the EC2 Auto Scaling
+	// service-linked role that the volume key's policy names, before the
+	// key; set it when the account has none (the stack looks it up).
+	// Default false.
+	CreateAutoScalingServiceRole bool
+	// CLI is how the AWS CLI that the kubeconfig and the node-group
+	// commands run authenticates; default the ambient credentials.
+	CLI AWSCLI
+}
+
+// ZoneSubnet is one private subnet and its availability zone.
+type ZoneSubnet struct {
+	Zone     string
+	SubnetID pulumi.StringInput
 }
 
 // Cluster is the platform's EKS cluster with its node groups and add-ons.
@@ -61,8 +93,9 @@ type Cluster struct {
 	// StorageClass, persistent volumes.
 	VolumeKMSKeyARN pulumi.StringOutput `pulumi:"volumeKmsKeyArn"`
 	// Kubeconfig is a secret kubeconfig using `aws eks get-token`. It
-	// resolves only once the admin access entries exist, so a Kubernetes
-	// provider built from it never talks to a cluster that would refuse it.
+	// resolves only once the access entries exist and have had time to
+	// propagate, so a Kubernetes provider built from it never talks to a
+	// cluster that would refuse it.
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 
 	// Name is the EKS cluster's name, known at preview.
@@ -79,6 +112,11 @@ type Cluster struct {
 	// Addons are the managed add-ons, including CoreDNS and the EBS CSI
 	// driver, which are created after the nodes.
 	Addons []pulumi.Resource
+	// PodsReady are what a pod needs before it can run and resolve names:
+	// the node groups and CoreDNS (the CNI and kube-proxy come before the
+	// nodes). In-cluster workloads wait for these and nothing else: the
+	// EBS CSI driver, say, matters only to pods with persistent volumes.
+	PodsReady []pulumi.Resource
 }
 
 // NodeGroupInfo describes one managed node group.
@@ -138,13 +176,25 @@ func validateArgs(args *ClusterArgs, clusterName string) error {
 	if args.SubnetIDs == nil {
 		p.Addf("SubnetIDs", "is required (the network's private subnet IDs)")
 	}
+	for i, g := range args.NodeGroups {
+		if g.PerAZ && len(args.ZoneSubnets) == 0 {
+			p.Addf(fmt.Sprintf("nodeGroups[%d].perAz", i), "needs the private subnets by zone (ClusterArgs.ZoneSubnets)")
+		}
+	}
+	for i, zs := range args.ZoneSubnets {
+		if zs.Zone == "" || zs.SubnetID == nil {
+			p.Addf(fmt.Sprintf("ZoneSubnets[%d]", i), "needs a zone and a subnet ID")
+		}
+	}
 	if !ValidClusterName(clusterName) {
 		p.Addf("name", "the cluster name %q must start with a letter or digit and contain only letters, digits, '-' and '_'; rename the component", clusterName)
 	}
 	if part := args.Account.Partition; part != "" {
-		for i, arn := range args.AdminRoleARNs {
-			if strings.HasPrefix(arn, "arn:") && !strings.HasPrefix(arn, "arn:"+part+":") {
-				p.Addf(fmt.Sprintf("adminRoleArns[%d]", i), "%q is not in the account's partition %q", arn, part)
+		for key, arns := range map[string][]string{"adminRoleArns": args.AdminRoleARNs, "viewerRoleArns": args.ViewerRoleARNs} {
+			for i, arn := range arns {
+				if strings.HasPrefix(arn, "arn:") && !strings.HasPrefix(arn, "arn:"+part+":") {
+					p.Addf(fmt.Sprintf("%s[%d]", key, i), "%q is not in the account's partition %q", arn, part)
+				}
 			}
 		}
 	}
@@ -166,7 +216,10 @@ type builder struct {
 	oidc       *iam.OpenIdConnectProvider
 	nodeRole   *iam.Role
 	nodeReady  []pulumi.Resource // what nodes need before they can join
-	admins     []pulumi.Resource // access policy associations
+	access     []pulumi.Resource // access policy associations
+	paths      []pulumi.Resource // the deployers' network paths to the API
+
+	coreDNSAddon *eks.Addon
 }
 
 func (b *builder) tags(suffix string, extra map[string]string) pulumi.StringMap {
@@ -204,6 +257,7 @@ func (b *builder) build() error {
 	}
 	b.c.NodeGroups = groups
 	b.c.Addons = append(before, after...)
+	b.c.PodsReady = append(slices.Clone(groups), b.coreDNS()...)
 	if err := b.autoscalerRole(); err != nil {
 		return err
 	}
@@ -218,14 +272,28 @@ func (b *builder) build() error {
 func (b *builder) keys() error {
 	var err error
 	b.clusterKey, err = parts.NewKey(b.ctx, b.name+"-cluster", parts.KeyArgs{
-		Account:             b.args.Account,
-		Description:         "EKS " + b.clusterName + ": Kubernetes secrets envelope encryption and control-plane logs",
-		AllowCloudWatchLogs: true,
-		Protect:             b.args.Protect,
-		Tags:                b.args.Tags,
+		Account:       b.args.Account,
+		Description:   "EKS " + b.clusterName + ": Kubernetes secrets envelope encryption and control-plane logs",
+		LogGroupNames: []string{LogGroupName(b.clusterName)},
+		Protect:       b.args.Protect,
+		Tags:          b.args.Tags,
 	}, b.parent)
 	if err != nil {
 		return err
+	}
+	volumeOpts := []pulumi.ResourceOption{b.parent}
+	if b.args.CreateAutoScalingServiceRole {
+		// The role is the account's, not the stack's: the next run finds it
+		// and no longer registers it, and RetainOnDelete makes the engine
+		// forget it then instead of deleting it (nor does `pulumi destroy`
+		// take it from other users of Auto Scaling in the account).
+		slr, err := iam.NewServiceLinkedRole(b.ctx, b.name+"-autoscaling-service-role", &iam.ServiceLinkedRoleArgs{
+			AwsServiceName: pulumi.String(b.args.Account.GlobalServicePrincipal("autoscaling")),
+		}, b.parent, pulumi.RetainOnDelete(true))
+		if err != nil {
+			return fmt.Errorf("auto scaling service-linked role: %w", err)
+		}
+		volumeOpts = append(volumeOpts, pulumi.DependsOn([]pulumi.Resource{slr}))
 	}
 	b.volumeKey, err = parts.NewKey(b.ctx, b.name+"-volumes", parts.KeyArgs{
 		Account:     b.args.Account,
@@ -233,7 +301,7 @@ func (b *builder) keys() error {
 		Statements:  VolumeKeyStatements(b.args.Account),
 		Protect:     b.args.Protect,
 		Tags:        b.args.Tags,
-	}, b.parent)
+	}, volumeOpts...)
 	if err != nil {
 		return err
 	}
@@ -281,13 +349,14 @@ func (b *builder) controlPlane() error {
 		return fmt.Errorf("cluster role key policy: %w", err)
 	}
 
+	public := b.cfg.APIAccess.PublicCIDRs
 	vpcConfig := &eks.ClusterVpcConfigArgs{
 		SubnetIds:             b.args.SubnetIDs,
 		EndpointPrivateAccess: pulumi.Bool(true),
-		EndpointPublicAccess:  pulumi.Bool(b.cfg.EndpointPublicAccess),
+		EndpointPublicAccess:  pulumi.Bool(len(public) > 0),
 	}
-	if b.cfg.EndpointPublicAccess {
-		vpcConfig.PublicAccessCidrs = pulumi.ToStringArray(b.cfg.PublicAccessCIDRs)
+	if len(public) > 0 {
+		vpcConfig.PublicAccessCidrs = pulumi.ToStringArray(public)
 	}
 	cluster, err := eks.NewCluster(ctx, name, &eks.ClusterArgs{
 		Name:    pulumi.String(b.clusterName),
@@ -326,33 +395,72 @@ func (b *builder) controlPlane() error {
 	b.c.CertificateAuthority = cluster.CertificateAuthority.Data().Elem()
 	b.c.ClusterSecurityGroupID = cluster.VpcConfig.ClusterSecurityGroupId().Elem()
 	b.c.OIDCIssuerURL = cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	return b.privateAccess()
+}
+
+// privateAccess admits each configured private source to the API server on
+// 443, through the security group EKS puts on the control plane's network
+// interfaces (EKS UG sec-group-reqs.adoc: it admits only itself by default).
+func (b *builder) privateAccess() error {
+	for _, s := range b.cfg.APIAccess.PrivateSources {
+		args := &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: b.c.ClusterSecurityGroupID,
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(443),
+			ToPort:          pulumi.Int(443),
+			Description:     pulumi.String(s.Description),
+		}
+		source := s.SecurityGroupID
+		if s.CIDR != "" {
+			args.CidrIpv4 = pulumi.String(s.CIDR)
+			source = strings.NewReplacer(".", "-", "/", "-").Replace(s.CIDR)
+		} else {
+			args.ReferencedSecurityGroupId = pulumi.String(s.SecurityGroupID)
+		}
+		res := b.name + "-api-from-" + source
+		args.Tags = parts.Tags(res, b.args.Tags)
+		rule, err := vpc.NewSecurityGroupIngressRule(b.ctx, res, args, b.parent)
+		if err != nil {
+			return fmt.Errorf("API access from %s: %w", source, err)
+		}
+		b.paths = append(b.paths, rule)
+	}
 	return nil
 }
 
-// accessEntries gives each configured role cluster-admin through an access
-// entry and the AmazonEKSClusterAdminPolicy access policy.
+// accessEntries gives each admin role cluster-admin
+// (AmazonEKSClusterAdminPolicy) and each viewer role read access to every
+// resource (AmazonEKSAdminViewPolicy), through access entries.
 func (b *builder) accessEntries() error {
-	for _, arn := range b.cfg.AdminRoleARNs {
-		res := b.name + "-admin-" + accessEntryKey(arn)
-		entry, err := eks.NewAccessEntry(b.ctx, res, &eks.AccessEntryArgs{
-			ClusterName:  b.cluster.Name,
-			PrincipalArn: pulumi.String(arn),
-			Type:         pulumi.String("STANDARD"),
-			Tags:         b.tags("-admin", nil),
-		}, b.parent)
-		if err != nil {
-			return fmt.Errorf("access entry for %s: %w", arn, err)
+	for _, kind := range []struct {
+		prefix, policy string
+		arns           []string
+	}{
+		{"-admin-", ClusterAdminPolicyARN(b.args.Account), b.cfg.AdminRoleARNs},
+		{"-viewer-", ViewerPolicyARN(b.args.Account), b.cfg.ViewerRoleARNs},
+	} {
+		for _, arn := range kind.arns {
+			res := b.name + kind.prefix + accessEntryKey(arn)
+			entry, err := eks.NewAccessEntry(b.ctx, res, &eks.AccessEntryArgs{
+				ClusterName:  b.cluster.Name,
+				PrincipalArn: pulumi.String(arn),
+				Type:         pulumi.String("STANDARD"),
+				Tags:         b.tags(strings.TrimSuffix(kind.prefix, "-"), nil),
+			}, b.parent)
+			if err != nil {
+				return fmt.Errorf("access entry for %s: %w", arn, err)
+			}
+			assoc, err := eks.NewAccessPolicyAssociation(b.ctx, res, &eks.AccessPolicyAssociationArgs{
+				ClusterName:  b.cluster.Name,
+				PrincipalArn: entry.PrincipalArn,
+				PolicyArn:    pulumi.String(kind.policy),
+				AccessScope:  &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
+			}, b.parent)
+			if err != nil {
+				return fmt.Errorf("access policy for %s: %w", arn, err)
+			}
+			b.access = append(b.access, assoc)
 		}
-		assoc, err := eks.NewAccessPolicyAssociation(b.ctx, res, &eks.AccessPolicyAssociationArgs{
-			ClusterName:  b.cluster.Name,
-			PrincipalArn: entry.PrincipalArn,
-			PolicyArn:    pulumi.String(ClusterAdminPolicyARN(b.args.Account)),
-			AccessScope:  &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
-		}, b.parent)
-		if err != nil {
-			return fmt.Errorf("cluster-admin policy for %s: %w", arn, err)
-		}
-		b.admins = append(b.admins, assoc)
 	}
 	return nil
 }
@@ -449,20 +557,22 @@ func (b *builder) autoscalerRole() error {
 	return nil
 }
 
-// kubeconfig renders the secret kubeconfig once the cluster and the admin
-// access policies exist.
+// kubeconfig renders the secret kubeconfig once the cluster exists, the
+// access policies have propagated and the deployers' paths are open.
 func (b *builder) kubeconfig() error {
-	inputs := []any{b.cluster.Name, b.c.Endpoint, b.c.CertificateAuthority}
-	for _, a := range b.admins {
-		inputs = append(inputs, a.(*eks.AccessPolicyAssociation).ID())
+	b.access = append(b.access, b.paths...)
+	ready, err := b.waitForAccess()
+	if err != nil {
+		return err
 	}
-	region := b.args.Account.Region
-	out := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+	region, cli := b.args.Account.Region, b.args.CLI
+	out := pulumi.All(b.cluster.Name, b.c.Endpoint, b.c.CertificateAuthority, ready).ApplyT(func(v []any) (string, error) {
 		return RenderKubeconfig(KubeconfigArgs{
 			ClusterName:          v[0].(string),
 			Endpoint:             v[1].(string),
 			CertificateAuthority: v[2].(string),
 			Region:               region,
+			CLI:                  cli,
 		})
 	}).(pulumi.StringOutput)
 	b.c.Kubeconfig = pulumi.ToSecret(out).(pulumi.StringOutput)

@@ -86,7 +86,7 @@ func TestControlPlaneIsPrivateEncryptedAndLogged(t *testing.T) {
 	rec, _ := runCluster(t, nil)
 	c := offlinetest.Find(t, rec, tCluster, "eks")
 	require.Equal(t, clusterName, offlinetest.Str(t, c, "name"))
-	require.Equal(t, "1.33", offlinetest.Str(t, c, "version"))
+	require.Equal(t, "1.35", offlinetest.Str(t, c, "version"))
 	require.Equal(t, "STANDARD", offlinetest.Str(t, c, "upgradePolicy.supportType"))
 
 	require.True(t, offlinetest.Bool(t, c, "vpcConfig.endpointPrivateAccess"))
@@ -125,13 +125,67 @@ func TestControlPlaneIsPrivateEncryptedAndLogged(t *testing.T) {
 func TestPublicEndpointSendsOnlyTheConfiguredCIDRs(t *testing.T) {
 	t.Parallel()
 	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
-		a.EndpointPublicAccess = true
-		a.PublicAccessCIDRs = []string{"203.0.113.0/24", "198.51.100.7/32"}
+		a.APIAccess = cluster.APIAccess{PublicCIDRs: []string{"203.0.113.0/24", "198.51.100.7/32"}}
 	})
 	c := offlinetest.Find(t, rec, tCluster, "eks")
 	require.True(t, offlinetest.Bool(t, c, "vpcConfig.endpointPublicAccess"))
 	require.True(t, offlinetest.Bool(t, c, "vpcConfig.endpointPrivateAccess"))
 	require.Equal(t, []string{"203.0.113.0/24", "198.51.100.7/32"}, offlinetest.Strs(t, c, "vpcConfig.publicAccessCidrs"))
+	require.Empty(t, apiRules(rec), "no private source, no rule on the cluster security group")
+}
+
+// apiRules returns the ingress rules on the EKS cluster security group.
+func apiRules(rec *offline.Recorder) []*offline.Resource {
+	var out []*offline.Resource
+	for _, r := range rec.ByType(tIngress) {
+		if strings.HasPrefix(r.Name, "eks-api-from-") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// The private path: the endpoint stays private and each configured source
+// gets 443 on the security group EKS puts on the control plane.
+func TestPrivateSourcesReachTheAPIOn443(t *testing.T) {
+	t.Parallel()
+	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
+		a.APIAccess = cluster.APIAccess{PrivateSources: []cluster.AccessSource{
+			{CIDR: "10.100.0.0/24", Description: "self-hosted runners"},
+			{SecurityGroupID: "sg-0123456789abcdef0", Description: "VPN"},
+		}}
+	})
+	c := offlinetest.Find(t, rec, tCluster, "eks")
+	require.False(t, offlinetest.Bool(t, c, "vpcConfig.endpointPublicAccess"))
+	clusterSG := offlinetest.OutputString(t, c, "vpcConfig.clusterSecurityGroupId")
+	rules := apiRules(rec)
+	require.Len(t, rules, 2)
+	byName := map[string]*offline.Resource{}
+	for _, r := range rules {
+		byName[r.Name] = r
+		require.Equal(t, clusterSG, offlinetest.Str(t, r, "securityGroupId"), "the rule is on the EKS cluster security group")
+		require.Equal(t, "tcp", offlinetest.Str(t, r, "ipProtocol"))
+		require.Equal(t, 443.0, offlinetest.Num(t, r, "fromPort"))
+		require.Equal(t, 443.0, offlinetest.Num(t, r, "toPort"))
+	}
+	cidr := byName["eks-api-from-10-100-0-0-24"]
+	require.NotNil(t, cidr)
+	require.Equal(t, "10.100.0.0/24", offlinetest.Str(t, cidr, "cidrIpv4"))
+	require.Equal(t, "self-hosted runners", offlinetest.Str(t, cidr, "description"))
+	sg := byName["eks-api-from-sg-0123456789abcdef0"]
+	require.NotNil(t, sg)
+	require.Equal(t, "sg-0123456789abcdef0", offlinetest.Str(t, sg, "referencedSecurityGroupId"))
+
+	// The Kubernetes provider is configured only once the path is open and
+	// the access entries have propagated.
+	wait := offlinetest.Find(t, rec, "command:local:Command", "eks-access-propagation")
+	for _, r := range rules {
+		require.Contains(t, wait.Dependencies, r.URN)
+	}
+	for _, a := range rec.ByType(tAccessAssoc) {
+		require.Contains(t, wait.Dependencies, a.URN)
+	}
+	require.Equal(t, fmt.Sprintf("sleep %d && echo ready", cluster.AccessPropagationSeconds), offlinetest.Str(t, wait, "create"))
 }
 
 func TestExtendedSupportAndVersionComeFromConfig(t *testing.T) {
@@ -366,7 +420,7 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 		spot.InstanceTypes = []string{"m6i.xlarge", "m5.xlarge"}
 		spot.CapacityType = cluster.Spot
 		spot.AMIType = "AL2023_ARM_64_STANDARD"
-		spot.ReleaseVersion = "1.33.0-20250704"
+		spot.ReleaseVersion = "1.35.3-20260801"
 		spot.MinSize, spot.MaxSize, spot.DesiredSize = 0, 10, new(1)
 		spot.DiskSizeGiB = 100
 		spot.MaxUnavailable = 3
@@ -389,7 +443,7 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 
 	batch := offlinetest.Find(t, rec, tNodeGroup, "eks-batch")
 	require.Equal(t, clusterName, offlinetest.Str(t, batch, "clusterName"))
-	require.Equal(t, "1.33", offlinetest.Str(t, batch, "version"))
+	require.Equal(t, "1.35", offlinetest.Str(t, batch, "version"))
 	require.Equal(t, []string{"m6i.xlarge", "m5.xlarge"}, offlinetest.Strs(t, batch, "instanceTypes"), "several types: on the node group")
 	require.False(t, offlinetest.Has(offlinetest.Find(t, rec, tLT, "eks-batch"), "instanceType"))
 	// One type lives in the launch template, so changing it rolls the nodes
@@ -398,7 +452,7 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 	require.Equal(t, "m6i.large", offlinetest.Str(t, offlinetest.Find(t, rec, tLT, "eks-general"), "instanceType"))
 	require.Equal(t, "SPOT", offlinetest.Str(t, batch, "capacityType"))
 	require.Equal(t, "AL2023_ARM_64_STANDARD", offlinetest.Str(t, batch, "amiType"))
-	require.Equal(t, "1.33.0-20250704", offlinetest.Str(t, batch, "releaseVersion"))
+	require.Equal(t, "1.35.3-20260801", offlinetest.Str(t, batch, "releaseVersion"))
 	require.Equal(t, 0.0, offlinetest.Num(t, batch, "scalingConfig.minSize"))
 	require.Equal(t, 10.0, offlinetest.Num(t, batch, "scalingConfig.maxSize"))
 	require.Equal(t, 1.0, offlinetest.Num(t, batch, "scalingConfig.desiredSize"))
@@ -489,6 +543,9 @@ func TestNodeSecurityGroupRules(t *testing.T) {
 	}
 	var got []rule
 	for _, r := range rec.ByType(tIngress) {
+		if !strings.HasPrefix(r.Name, "eks-nodes") {
+			continue // the deployers' path to the API, on the cluster security group
+		}
 		require.Equal(t, sg.ID, offlinetest.Str(t, r, "securityGroupId"))
 		require.False(t, offlinetest.Has(r, "cidrIpv4"), "ingress only from security groups")
 		require.NotEmpty(t, offlinetest.Str(t, r, "description"))
@@ -596,8 +653,12 @@ func TestKubeconfigWaitsForTheAdminAccessPolicies(t *testing.T) {
 	require.NotEmpty(t, assocURNs)
 	probe := rec.Find("pulumi:providers:kubernetes", "probe")
 	require.NotNil(t, probe)
+	// Through the propagation wait, which itself waits for every
+	// association.
+	wait := offlinetest.Find(t, rec, "command:local:Command", "eks-access-propagation")
+	require.Contains(t, probe.Dependencies, wait.URN)
 	for _, urn := range assocURNs {
-		require.Contains(t, probe.Dependencies, urn)
+		require.Contains(t, wait.Dependencies, urn)
 	}
 }
 
@@ -613,11 +674,11 @@ func TestBadInputRegistersNothing(t *testing.T) {
 		{"no instance types", func(a *cluster.ClusterArgs) { a.NodeGroups[0].InstanceTypes = []string{} }, "nodeGroups[0].instanceTypes: at least one instance type"},
 		{"capacity type", func(a *cluster.ClusterArgs) { a.NodeGroups[0].CapacityType = "RESERVED" }, "nodeGroups[0].capacityType: must be one of"},
 		{"version", func(a *cluster.ClusterArgs) { a.Version = "1.3" }, "version: must be a Kubernetes minor version"},
-		{"public without CIDRs", func(a *cluster.ClusterArgs) { a.EndpointPublicAccess = true }, "publicAccessCidrs: the public endpoint"},
+		{"no API path", func(a *cluster.ClusterArgs) { a.APIAccess = cluster.APIAccess{} }, "apiAccess: gives whoever runs `pulumi up` no way to the Kubernetes API"},
 		{"public to the world", func(a *cluster.ClusterArgs) {
-			a.EndpointPublicAccess = true
-			a.PublicAccessCIDRs = []string{"0.0.0.0/0"}
-		}, "publicAccessCidrs[0]: 0.0.0.0/0 opens the Kubernetes API"},
+			a.APIAccess.PublicCIDRs = []string{"0.0.0.0/0"}
+		}, "apiAccess.publicCidrs[0]: 0.0.0.0/0 covers reserved addresses"},
+		{"per-zone group without zones", func(a *cluster.ClusterArgs) { a.NodeGroups[0].PerAZ = true }, "nodeGroups[0].perAz: needs the private subnets by zone"},
 		{"duplicate node groups", func(a *cluster.ClusterArgs) { a.NodeGroups = append(a.NodeGroups, a.NodeGroups[0]) }, "nodeGroups[1].name"},
 		{"addon without version", func(a *cluster.ClusterArgs) {
 			a.Addons.EBSCSIDriver = cluster.Addon{Enabled: new(true)}
@@ -661,11 +722,12 @@ func TestGoCallersGetDefaults(t *testing.T) {
 	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
 		a.Config = cluster.Config{
 			AdminRoleARNs: []string{adminARN},
+			APIAccess:     cluster.APIAccess{PublicCIDRs: []string{"52.95.110.1/32"}},
 			Addons:        cluster.DefaultAddons(),
 			NodeGroups:    []cluster.NodeGroup{{Name: "small", InstanceTypes: []string{"t3.large"}, MinSize: 1, MaxSize: 2}},
 		}
 	})
-	require.Equal(t, "1.33", offlinetest.Str(t, offlinetest.Find(t, rec, tCluster, "eks"), "version"))
+	require.Equal(t, cluster.DefaultVersion, offlinetest.Str(t, offlinetest.Find(t, rec, tCluster, "eks"), "version"))
 	require.Len(t, rec.ByType(tAddon), 5)
 	lt := offlinetest.Find(t, rec, tLT, "eks-small")
 	require.Equal(t, 50.0, offlinetest.Num(t, lt, "blockDeviceMappings[0].ebs.volumeSize"))

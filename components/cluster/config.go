@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -52,23 +51,34 @@ const PlatformNamespace = "platform-system"
 // (NewSystem) reads the same object.
 type Config struct {
 	// Version is the Kubernetes minor version of the control plane, "1.NN";
-	// default "1.33". Node groups follow it.
+	// default DefaultVersion. Node groups follow it. With
+	// UpgradeSupportType "STANDARD" it must be in EKS standard support
+	// (KubernetesVersions).
 	Version string `json:"version"`
 	// UpgradeSupportType is "STANDARD" or "EXTENDED"; default "STANDARD".
 	// EXTENDED costs money once the version leaves standard support.
 	UpgradeSupportType string `json:"upgradeSupportType"`
-	// EndpointPublicAccess opens the API server's public endpoint to
-	// PublicAccessCIDRs; default false (private endpoint only).
-	EndpointPublicAccess bool `json:"endpointPublicAccess"`
-	// PublicAccessCIDRs are the IPv4 blocks that may reach the public
-	// endpoint; required (non-empty, never 0.0.0.0/0) when
-	// EndpointPublicAccess is true, and only allowed then. Default none.
-	PublicAccessCIDRs []string `json:"publicAccessCidrs"`
+	// APIAccess says how whoever runs `pulumi up` and `pulumi preview`
+	// reaches the Kubernetes API server; default neither path, which is
+	// only valid with InClusterLayer off. The private endpoint is always on
+	// (nodes use it).
+	APIAccess APIAccess `json:"apiAccess"`
 	// AdminRoleARNs are the IAM roles given cluster-admin through access
 	// entries; required, at least one. The role `pulumi up` runs as must be
 	// among them: the cluster grants its creator nothing implicitly, and the
 	// in-cluster layer is deployed with that role's token.
 	AdminRoleARNs []string `json:"adminRoleArns"`
+	// ViewerRoleARNs are IAM roles given read access to every Kubernetes
+	// resource, Secrets included (AmazonEKSAdminViewPolicy): the roles that
+	// run `pulumi preview` in pull requests, whose refresh of the Helm
+	// releases reads the release Secrets, and read-only operators. Default
+	// none. A role is either an admin or a viewer.
+	ViewerRoleARNs []string `json:"viewerRoleArns"`
+	// InClusterLayer deploys what lives inside the cluster through the
+	// Kubernetes provider: namespaces, the StorageClass, the Cluster
+	// Autoscaler and metrics-server releases and the database role
+	// bootstrap Job. Default true; it needs an APIAccess path.
+	InClusterLayer *bool `json:"inClusterLayer,omitempty"`
 	// LogRetentionDays is how long control-plane logs are kept; default 90.
 	LogRetentionDays int `json:"logRetentionDays"`
 	// Addons pins the managed add-ons; see DefaultConfig for the versions.
@@ -89,6 +99,46 @@ type Config struct {
 	// driver; default true. Needs the aws-ebs-csi-driver add-on.
 	DefaultStorageClass *bool `json:"defaultStorageClass,omitempty"`
 }
+
+// APIAccess is how deployers reach the API server. Either path (or both)
+// gives `pulumi up` a way in; EKS's own defaults give none to a runner
+// outside the VPC (cluster-endpoint.adoc: a private-only endpoint takes
+// traffic "from within your cluster's VPC or a connected network", and the
+// cluster security group admits only itself, sec-group-reqs.adoc).
+type APIAccess struct {
+	// PublicCIDRs opens the public endpoint to exactly these IPv4 blocks:
+	// the deployers' egress addresses (self-hosted or static-IP runners, an
+	// office, a VPN's egress). Public, non-reserved addresses only, at most
+	// 40 blocks (the EKS quota "public endpoint access CIDR ranges per
+	// cluster"), together covering at most MaxPublicAddresses addresses
+	// however they are split. Default none: the public endpoint is off.
+	PublicCIDRs []string `json:"publicCidrs"`
+	// PrivateSources may reach the private endpoint on 443: each becomes an
+	// ingress rule on the EKS cluster security group (EKS UG
+	// cluster-endpoint.adoc: for a connected network "you must ensure that
+	// your Amazon EKS control plane security group contains rules to allow
+	// ingress traffic on port 443"). Default none.
+	PrivateSources []AccessSource `json:"privateSources"`
+}
+
+// AccessSource is one network allowed to the private endpoint: a private
+// CIDR (a runner subnet in a peered VPC, a VPN's client range) or a security
+// group in the cluster's VPC (self-hosted runners inside it).
+type AccessSource struct {
+	// CIDR is a private IPv4 block; exactly one of CIDR and
+	// SecurityGroupID is required.
+	CIDR string `json:"cidr,omitempty"`
+	// SecurityGroupID is "sg-..." in the cluster's VPC.
+	SecurityGroupID string `json:"securityGroupId,omitempty"`
+	// Description says who is behind the source; required.
+	Description string `json:"description"`
+}
+
+// HasPath reports whether deployers have any way to the API server.
+func (a APIAccess) HasPath() bool { return len(a.PublicCIDRs) > 0 || len(a.PrivateSources) > 0 }
+
+// InClusterOn reports whether the in-cluster layer is deployed.
+func (c Config) InClusterOn() bool { return isOn(c.InClusterLayer) }
 
 // Addons are the five managed add-ons the platform installs. JSON names are
 // the EKS add-on names.
@@ -127,7 +177,7 @@ type NodeGroup struct {
 	// AMIType is one of AMITypes; default "AL2023_x86_64_STANDARD".
 	AMIType string `json:"amiType"`
 	// ReleaseVersion pins the EKS-optimized AMI release
-	// ("1.33.0-20250704"); default none (the latest at creation; later
+	// ("1.35.3-20260801"); default none (the latest at creation; later
 	// releases only through a change here).
 	ReleaseVersion string `json:"releaseVersion,omitempty"`
 	// MinSize and MaxSize bound the group; required, 0 <= minSize <= maxSize,
@@ -152,6 +202,47 @@ type NodeGroup struct {
 	MetadataHopLimit int `json:"metadataHopLimit"`
 	// AutoRepair lets EKS replace nodes that report unhealthy; default true.
 	AutoRepair *bool `json:"autoRepair,omitempty"`
+	// PerAZ creates one managed node group per availability zone instead
+	// of one spanning them all, each with the group's sizes and identical
+	// labels, so that the Cluster Autoscaler (balance-similar-node-groups)
+	// grows the zone a pending pod's EBS volume lives in. Default false. Use
+	// it for groups that run pods with persistent volumes: EKS UG
+	// managed-node-groups.adoc ("If you are running a stateful application
+	// across multiple Availability Zones that is backed by Amazon EBS
+	// volumes and using the Kubernetes Cluster Autoscaler, you should
+	// configure multiple node groups, each scoped to a single Availability
+	// Zone") and the autoscaler's AWS README say the same.
+	PerAZ bool `json:"perAz"`
+	// System dedicates the group to the platform's system components:
+	// its nodes carry the taint SystemTaint and the label SystemLabel, and
+	// CoreDNS, the EBS CSI controller, the Cluster Autoscaler,
+	// metrics-server and the database bootstrap Job tolerate the taint and
+	// select the label. At most one group; default false.
+	System bool `json:"system"`
+}
+
+// SystemTaint keeps everything but the system components off a System
+// group's nodes. CriticalAddonsOnly is the key the add-ons already tolerate:
+// the EBS CSI chart's controller tolerations and the CoreDNS add-on's
+// deployment carry `CriticalAddonsOnly: Exists`.
+var SystemTaint = Taint{Key: "CriticalAddonsOnly", Value: "true", Effect: "NO_SCHEDULE"}
+
+// SystemLabel marks a System group's nodes; the system components select it.
+var SystemLabel = [2]string{"platform/node-role", "system"}
+
+// SystemScheduling is where the system components run: on the System group
+// when there is one (selecting its label, tolerating its taint), anywhere
+// otherwise.
+func (c Config) SystemScheduling() parts.Scheduling {
+	for _, g := range c.NodeGroups {
+		if g.System {
+			return parts.Scheduling{
+				NodeSelector: map[string]string{SystemLabel[0]: SystemLabel[1]},
+				Tolerations:  []parts.Toleration{{Key: SystemTaint.Key, Operator: "Exists"}},
+			}
+		}
+	}
+	return parts.Scheduling{}
 }
 
 // Taint is a Kubernetes taint on every node of a group.
@@ -166,10 +257,11 @@ type Autoscaler struct {
 	// Enabled installs the autoscaler (Helm chart and IRSA role) and makes
 	// node groups ignore desiredSize after creation; default true.
 	Enabled *bool `json:"enabled,omitempty"`
-	// ChartVersion pins the kubernetes/autoscaler chart; default "9.50.1".
+	// ChartVersion pins the kubernetes/autoscaler chart; default
+	// AutoscalerChartVersion.
 	ChartVersion string `json:"chartVersion"`
 	// ImageTag pins the autoscaler image; its minor version must match the
-	// cluster's. Default "v1.33.0".
+	// cluster's. Default AutoscalerImageTag.
 	ImageTag string `json:"imageTag"`
 	// Expander chooses which node group grows; one of Expanders; default
 	// "least-waste".
@@ -184,7 +276,7 @@ type MetricsServer struct {
 	// Enabled installs metrics-server; default true.
 	Enabled *bool `json:"enabled,omitempty"`
 	// ChartVersion pins the kubernetes-sigs/metrics-server chart; default
-	// "3.12.2".
+	// MetricsServerChartVersion.
 	ChartVersion string `json:"chartVersion"`
 	// Replicas is how many metrics-server pods run; default 2, so the
 	// metrics API survives a node drain.
@@ -200,16 +292,17 @@ func (c Config) StorageClassOn() bool { return isOn(c.DefaultStorageClass) }
 func isOn(b *bool) bool { return b == nil || *b }
 
 // DefaultConfig returns the defaults every field falls back to. Chart and
-// image versions are pinned to releases for Kubernetes 1.33. Add-on versions
+// image versions are pinned to releases for DefaultVersion. Add-on versions
 // and AdminRoleARNs have no default: every stack pins its add-ons (an
 // enabled add-on without a version is an error) and names its admins, so
 // the defaults alone do not validate.
 func DefaultConfig() Config {
 	return Config{
-		Version:            "1.33",
+		Version:            DefaultVersion,
 		UpgradeSupportType: SupportStandard,
-		PublicAccessCIDRs:  []string{},
+		APIAccess:          APIAccess{PublicCIDRs: []string{}, PrivateSources: []AccessSource{}},
 		AdminRoleARNs:      []string{},
+		ViewerRoleARNs:     []string{},
 		LogRetentionDays:   90,
 		Addons:             Addons{},
 		NodeGroups: []NodeGroup{func() NodeGroup {
@@ -219,20 +312,50 @@ func DefaultConfig() Config {
 			g.MinSize, g.MaxSize = 2, 6
 			return g
 		}()},
-		Autoscaler:    Autoscaler{ChartVersion: "9.50.1", ImageTag: "v1.33.0", Expander: "least-waste"},
-		MetricsServer: MetricsServer{ChartVersion: "3.12.2", Replicas: 2},
+		Autoscaler:    Autoscaler{ChartVersion: AutoscalerChartVersion, ImageTag: AutoscalerImageTag, Expander: "least-waste"},
+		MetricsServer: MetricsServer{ChartVersion: MetricsServerChartVersion, Replicas: 2},
 		Namespaces:    []string{},
 	}
 }
 
-// DefaultAddons returns add-on versions published for Kubernetes 1.33: a
-// known-good set to pin in a stack file (DefaultConfig pins none).
+// Versions for Kubernetes 1.35 (DefaultVersion), as of VersionsAsOf.
+const (
+	// DefaultVersion is in EKS standard support until 2027-03-27
+	// (KubernetesVersions).
+	DefaultVersion = "1.35"
+	// AutoscalerChartVersion is kubernetes/autoscaler's chart
+	// cluster-autoscaler-chart-9.59.0 (2026-07-21), the newest release,
+	// whose appVersion is 1.35.0.
+	AutoscalerChartVersion = "9.59.0"
+	// AutoscalerImageTag is the newest 1.35 patch release of the
+	// autoscaler (tag cluster-autoscaler-1.35.2, 2026-07-22): its minor must
+	// match the control plane's (the autoscaler's README, "Releases").
+	AutoscalerImageTag = "v1.35.2"
+	// MetricsServerChartVersion is kubernetes-sigs/metrics-server's
+	// metrics-server-helm-chart-3.13.1 (2026-06-11, appVersion 0.8.1).
+	MetricsServerChartVersion = "3.13.1"
+)
+
+// DefaultAddons returns add-on versions for Kubernetes 1.35: a set to pin in
+// a stack file (DefaultConfig pins none). Sources, the EKS user guide's
+// "latest version of the Amazon EKS add-on type for each Kubernetes version"
+// tables: kube-proxy v1.35.3-eksbuild.13 and CoreDNS v1.14.3-eksbuild.3
+// (managing-kube-proxy and managing-coredns, their 1.35 rows); the VPC CNI
+// table's newest copy available here lists v1.20.4-eksbuild.1 for every
+// version it covers (1.28-1.34: CNI builds are not tied to a Kubernetes
+// minor); the Pod Identity agent and the EBS CSI driver are the builds the
+// platform ran on 1.33, which their projects release for every supported
+// Kubernetes version (aws-ebs-csi-driver README: "compatible with all
+// Kubernetes versions supported by ... Amazon EKS"). With real credentials
+// `pulumi preview` checks every pin against `eks.GetAddonVersion` for the
+// cluster's version before anything is registered, so a pin EKS does not
+// offer fails there, naming the key.
 func DefaultAddons() Addons {
 	return Addons{
-		VPCCNI:           Addon{Version: "v1.19.5-eksbuild.1"},
-		KubeProxy:        Addon{Version: "v1.33.0-eksbuild.2"},
+		VPCCNI:           Addon{Version: "v1.20.4-eksbuild.1"},
+		KubeProxy:        Addon{Version: "v1.35.3-eksbuild.13"},
 		PodIdentityAgent: Addon{Version: "v1.3.8-eksbuild.2"},
-		CoreDNS:          Addon{Version: "v1.12.1-eksbuild.2"},
+		CoreDNS:          Addon{Version: "v1.14.3-eksbuild.3"},
 		EBSCSIDriver:     Addon{Version: "v1.48.0-eksbuild.1"},
 	}
 }
@@ -338,11 +461,16 @@ func (c Config) Validate() error {
 	var p check.Problems
 	minor, versionOK := kubeMinor(c.Version)
 	if !versionOK {
-		p.Addf("version", "must be a Kubernetes minor version of the form \"1.NN\" such as \"1.33\", got %q", c.Version)
+		p.Addf("version", "must be a Kubernetes minor version of the form \"1.NN\" such as %q, got %q", DefaultVersion, c.Version)
 	}
 	p.OneOf("upgradeSupportType", c.UpgradeSupportType, SupportStandard, SupportExtended)
-	c.validateEndpoint(&p)
-	c.validateAdmins(&p)
+	if versionOK {
+		if msg := supportProblem(c.Version, c.UpgradeSupportType, Now()); msg != "" {
+			p.Addf("version", "%s", msg)
+		}
+	}
+	c.validateAPIAccess(&p)
+	c.validateRoles(&p)
 	if !parts.ValidRetention(c.LogRetentionDays) {
 		p.Addf("logRetentionDays", "must be one of the retention periods CloudWatch Logs accepts (%v), got %d", parts.LogRetentionDays, c.LogRetentionDays)
 	}
@@ -352,6 +480,7 @@ func (c Config) Validate() error {
 		p.Addf("nodeGroups", "at least one node group is required (CoreDNS and the platform's controllers need nodes)")
 	}
 	seen := map[string]int{}
+	system := -1
 	for i, g := range c.NodeGroups {
 		path := fmt.Sprintf("nodeGroups[%d]", i)
 		p.Merge(path, g.validate(minor, versionOK))
@@ -360,14 +489,23 @@ func (c Config) Validate() error {
 		} else {
 			seen[g.Name] = i
 		}
+		if g.System {
+			if system >= 0 {
+				p.Addf(path+".system", "nodeGroups[%d] is already the system group; at most one group is dedicated to the system components", system)
+			}
+			system = i
+		}
+	}
+	if system >= 0 && len(c.NodeGroups) == 1 {
+		p.Addf(fmt.Sprintf("nodeGroups[%d].system", system), "the only node group cannot be dedicated to the system components: its taint would keep every workload off the cluster; add a group for workloads")
 	}
 
 	if c.Autoscaler.On() {
 		if !chartVersionRE.MatchString(c.Autoscaler.ChartVersion) {
-			p.Addf("autoscaler.chartVersion", "must pin a chart version such as \"9.50.1\", got %q", c.Autoscaler.ChartVersion)
+			p.Addf("autoscaler.chartVersion", "must pin a chart version such as %q, got %q", AutoscalerChartVersion, c.Autoscaler.ChartVersion)
 		}
 		if m := imageTagRE.FindStringSubmatch(c.Autoscaler.ImageTag); m == nil {
-			p.Addf("autoscaler.imageTag", "must be a Cluster Autoscaler release tag such as \"v1.33.0\", got %q", c.Autoscaler.ImageTag)
+			p.Addf("autoscaler.imageTag", "must be a Cluster Autoscaler release tag such as %q, got %q", AutoscalerImageTag, c.Autoscaler.ImageTag)
 		} else if versionOK && m[1] != strconv.Itoa(minor) {
 			p.Addf("autoscaler.imageTag", "%s is for Kubernetes 1.%s but the cluster runs %s; the autoscaler's minor version must match the control plane's", c.Autoscaler.ImageTag, m[1], c.Version)
 		}
@@ -375,7 +513,7 @@ func (c Config) Validate() error {
 	}
 	if c.MetricsServer.On() {
 		if !chartVersionRE.MatchString(c.MetricsServer.ChartVersion) {
-			p.Addf("metricsServer.chartVersion", "must pin a chart version such as \"3.12.2\", got %q", c.MetricsServer.ChartVersion)
+			p.Addf("metricsServer.chartVersion", "must pin a chart version such as %q, got %q", MetricsServerChartVersion, c.MetricsServer.ChartVersion)
 		}
 		p.Between("metricsServer.replicas", c.MetricsServer.Replicas, 1, 5)
 	}
@@ -399,48 +537,30 @@ func (c Config) Validate() error {
 	return p.Err()
 }
 
-func (c Config) validateEndpoint(p *check.Problems) {
-	if !c.EndpointPublicAccess {
-		if len(c.PublicAccessCIDRs) > 0 {
-			p.Addf("publicAccessCidrs", "only applies with endpointPublicAccess: true; remove it, or turn the public endpoint on deliberately")
-		}
-		return
-	}
-	if len(c.PublicAccessCIDRs) == 0 {
-		p.Addf("publicAccessCidrs", "the public endpoint (endpointPublicAccess: true) needs at least one CIDR: list the addresses of your CI runners and operators")
-	}
-	for i, cidr := range c.PublicAccessCIDRs {
-		path := fmt.Sprintf("publicAccessCidrs[%d]", i)
-		pfx, err := netip.ParsePrefix(cidr)
-		switch {
-		case err != nil || !pfx.Addr().Is4():
-			p.Addf(path, "must be an IPv4 CIDR block such as \"203.0.113.0/24\", got %q", cidr)
-		case pfx.Bits() == 0:
-			p.Addf(path, "%s opens the Kubernetes API to the whole internet; list your CI runners' and operators' CIDRs instead", cidr)
-		case pfx.Masked() != pfx:
-			p.Addf(path, "must not have host bits set, got %q (did you mean %q?)", cidr, pfx.Masked().String())
-		}
-	}
-}
-
-func (c Config) validateAdmins(p *check.Problems) {
+func (c Config) validateRoles(p *check.Problems) {
 	if len(c.AdminRoleARNs) == 0 {
 		p.Addf("adminRoleArns", "at least one IAM role ARN is required: the role `pulumi up` runs as, and your operators' role (the cluster grants its creator nothing)")
 	}
+	// Resources are named after account and role name, so two paths to the
+	// same role name would collide; and a role is an admin or a viewer.
 	seen := map[string]string{}
-	for i, arn := range c.AdminRoleARNs {
-		path := fmt.Sprintf("adminRoleArns[%d]", i)
-		if !roleARNRE.MatchString(arn) {
-			p.Addf(path, "must be an IAM role ARN such as \"arn:aws:iam::123456789012:role/platform-admin\", got %q", arn)
-			continue
+	for _, list := range []struct {
+		key  string
+		arns []string
+	}{{"adminRoleArns", c.AdminRoleARNs}, {"viewerRoleArns", c.ViewerRoleARNs}} {
+		for i, arn := range list.arns {
+			path := fmt.Sprintf("%s[%d]", list.key, i)
+			if !roleARNRE.MatchString(arn) {
+				p.Addf(path, "must be an IAM role ARN such as \"arn:aws:iam::123456789012:role/platform-admin\", got %q", arn)
+				continue
+			}
+			key := accessEntryKey(arn)
+			if prev, dup := seen[key]; dup {
+				p.Addf(path, "%q names the same role as %s; list each role once, as an admin or as a viewer", arn, prev)
+				continue
+			}
+			seen[key] = path
 		}
-		// Resources are named after account and role name, so two paths to
-		// the same role name would collide.
-		key := accessEntryKey(arn)
-		if prev, dup := seen[key]; dup {
-			p.Addf(path, "%q names the same role as %q; list each role once", arn, prev)
-		}
-		seen[key] = arn
 	}
 }
 
@@ -491,7 +611,7 @@ func (g NodeGroup) validate(minor int, versionOK bool) error {
 		m := releaseVersionRE.FindStringSubmatch(g.ReleaseVersion)
 		switch {
 		case m == nil:
-			p.Addf("releaseVersion", "must be an EKS-optimized AMI release such as \"1.33.0-20250704\", got %q", g.ReleaseVersion)
+			p.Addf("releaseVersion", "must be an EKS-optimized AMI release such as \"1.35.3-20260801\", got %q", g.ReleaseVersion)
 		case versionOK && m[1] != strconv.Itoa(minor):
 			p.Addf("releaseVersion", "%s is an AMI release for Kubernetes 1.%s but the cluster runs 1.%d", g.ReleaseVersion, m[1], minor)
 		}
@@ -525,10 +645,16 @@ func (g NodeGroup) validate(minor int, versionOK bool) error {
 	if len(g.Taints) > 50 {
 		p.Addf("taints", "EKS allows at most 50 taints per node group, got %d", len(g.Taints))
 	}
+	if v, ok := g.Labels[SystemLabel[0]]; ok && (!g.System || v != SystemLabel[1]) {
+		p.Addf(fmt.Sprintf("labels[%q]", SystemLabel[0]), "is set by the platform on the system group (system: true); remove it")
+	}
 	for i, t := range g.Taints {
 		path := fmt.Sprintf("taints[%d]", i)
 		if !validLabelKey(t.Key) {
 			p.Addf(path+".key", "must be a valid Kubernetes taint key, got %q", t.Key)
+		}
+		if g.System && t.Key == SystemTaint.Key {
+			p.Addf(path+".key", "%s is the system group's own taint, which the platform sets; remove it", t.Key)
 		}
 		if t.Value != "" && !labelNameRE.MatchString(t.Value) {
 			p.Addf(path+".value", "must be at most 63 letters, digits, '-', '_' or '.', got %q", t.Value)

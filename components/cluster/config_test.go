@@ -3,6 +3,8 @@ package cluster_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -18,6 +20,7 @@ func validConfig() cluster.Config {
 	c := cluster.DefaultConfig()
 	c.AdminRoleARNs = []string{adminARN}
 	c.Addons = cluster.DefaultAddons()
+	c.APIAccess.PrivateSources = []cluster.AccessSource{{CIDR: "10.100.0.0/24", Description: "deploy runners"}}
 	return c
 }
 
@@ -27,15 +30,14 @@ func TestDefaultConfigNeedsAdminRolesAndAddonVersions(t *testing.T) {
 	err := cluster.DefaultConfig().Validate()
 	require.Error(t, err)
 	errs := check.Flatten(err)
-	require.Len(t, errs, 6, "%v", err)
+	require.Len(t, errs, 7, "%v", err)
 	require.Contains(t, err.Error(), "adminRoleArns: at least one IAM role ARN is required")
+	require.Contains(t, err.Error(), "apiAccess: gives whoever runs `pulumi up` no way to the Kubernetes API")
 	for _, addon := range []string{"vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"} {
 		require.Contains(t, err.Error(), "addons."+addon+".version: is required while the add-on is enabled")
 	}
 
-	disabled := cluster.DefaultConfig()
-	disabled.AdminRoleARNs = []string{adminARN}
-	disabled.Addons = cluster.DefaultAddons()
+	disabled := validConfig()
 	disabled.Addons.EBSCSIDriver = cluster.Addon{Enabled: new(false)}
 	disabled.DefaultStorageClass = new(false) // the class needs the driver
 	require.NoError(t, disabled.Validate(), "a disabled add-on needs no version")
@@ -46,9 +48,10 @@ func TestDefaultConfigNeedsAdminRolesAndAddonVersions(t *testing.T) {
 func TestDefaultConfigValues(t *testing.T) {
 	t.Parallel()
 	c := cluster.DefaultConfig()
-	require.Equal(t, "1.33", c.Version)
+	require.Equal(t, "1.35", c.Version)
 	require.Equal(t, cluster.SupportStandard, c.UpgradeSupportType)
-	require.False(t, c.EndpointPublicAccess)
+	require.False(t, c.APIAccess.HasPath(), "no path by default: the stack must choose one")
+	require.True(t, c.InClusterOn())
 	require.Equal(t, 90, c.LogRetentionDays)
 	require.True(t, c.Autoscaler.On())
 	require.True(t, c.MetricsServer.On())
@@ -75,22 +78,63 @@ func TestValidateReportsEachProblemWithItsField(t *testing.T) {
 		path   string
 		want   string
 	}{
-		{"version with patch", func(c *cluster.Config) { c.Version = "1.33.1" }, "version", `of the form "1.NN"`},
-		{"version with v", func(c *cluster.Config) { c.Version = "v1.33" }, "version", `of the form "1.NN"`},
+		{"version with patch", func(c *cluster.Config) { c.Version = "1.35.1" }, "version", `of the form "1.NN"`},
+		{"version with v", func(c *cluster.Config) { c.Version = "v1.35" }, "version", `of the form "1.NN"`},
+		{"version EKS does not offer", func(c *cluster.Config) { c.Version = "1.42" }, "version", `"1.42" is not a version Amazon EKS offers`},
+		{"version past standard support", func(c *cluster.Config) { c.Version = "1.33" }, "version", "left EKS standard support on 2026-07-29"},
+		{"version past extended support", func(c *cluster.Config) {
+			c.Version, c.UpgradeSupportType = "1.29", cluster.SupportExtended
+		}, "version", "left extended support on 2026-03-23"},
 		{"support type", func(c *cluster.Config) { c.UpgradeSupportType = "extended" }, "upgradeSupportType", `"STANDARD", "EXTENDED"`},
-		{"public endpoint without CIDRs", func(c *cluster.Config) { c.EndpointPublicAccess = true }, "publicAccessCidrs", "needs at least one CIDR"},
+		{"no way to the API", func(c *cluster.Config) { c.APIAccess = cluster.APIAccess{} }, "apiAccess", "gives whoever runs `pulumi up` no way to the Kubernetes API"},
 		{"public endpoint open to the world", func(c *cluster.Config) {
-			c.EndpointPublicAccess = true
-			c.PublicAccessCIDRs = []string{"203.0.113.0/24", "0.0.0.0/0"}
-		}, "publicAccessCidrs[1]", "whole internet"},
-		{"bad CIDR", func(c *cluster.Config) {
-			c.EndpointPublicAccess = true
-			c.PublicAccessCIDRs = []string{"203.0.113.7"}
-		}, "publicAccessCidrs[0]", "IPv4 CIDR"},
-		{"CIDRs without public endpoint", func(c *cluster.Config) { c.PublicAccessCIDRs = []string{"203.0.113.0/24"} }, "publicAccessCidrs", "only applies with endpointPublicAccess: true"},
+			c.APIAccess.PublicCIDRs = []string{"198.51.100.0/24", "0.0.0.0/0"}
+		}, "apiAccess.publicCidrs[1]", "reserved addresses"},
+		{"a large public range split in two", func(c *cluster.Config) {
+			c.APIAccess.PublicCIDRs = []string{"52.0.0.0/9", "52.128.0.0/9"}
+		}, "apiAccess.publicCidrs", "a large part of the internet however the blocks are split"},
+		{"the internet split in two", func(c *cluster.Config) {
+			c.APIAccess.PublicCIDRs = []string{"0.0.0.0/1", "128.0.0.0/1"}
+		}, "apiAccess.publicCidrs[1]", "covers reserved addresses"},
+		{"a /15 of public addresses", func(c *cluster.Config) {
+			c.APIAccess.PublicCIDRs = []string{"52.0.0.0/16", "52.1.0.0/16"}
+		}, "apiAccess.publicCidrs", "together cover 131072 addresses"},
+		{"too many public CIDRs", func(c *cluster.Config) {
+			for i := range 41 {
+				c.APIAccess.PublicCIDRs = append(c.APIAccess.PublicCIDRs, fmt.Sprintf("52.0.%d.1/32", i))
+			}
+		}, "apiAccess.publicCidrs", "at most 40"},
+		{"private block as public egress", func(c *cluster.Config) { c.APIAccess.PublicCIDRs = []string{"10.0.0.0/24"} }, "apiAccess.publicCidrs[0]", "private block"},
+		{"bad public CIDR", func(c *cluster.Config) { c.APIAccess.PublicCIDRs = []string{"198.51.100.7"} }, "apiAccess.publicCidrs[0]", "IPv4 CIDR"},
+		{"public CIDR with host bits", func(c *cluster.Config) { c.APIAccess.PublicCIDRs = []string{"52.1.2.3/24"} }, "apiAccess.publicCidrs[0]", `did you mean "52.1.2.0/24"`},
+		{"private source both", func(c *cluster.Config) {
+			c.APIAccess.PrivateSources = []cluster.AccessSource{{CIDR: "10.1.0.0/24", SecurityGroupID: "sg-0123456789abcdef0", Description: "x"}}
+		}, "apiAccess.privateSources[0]", "exactly one of cidr"},
+		{"private source public CIDR", func(c *cluster.Config) {
+			c.APIAccess.PrivateSources = []cluster.AccessSource{{CIDR: "52.1.0.0/24", Description: "x"}}
+		}, "apiAccess.privateSources[0].cidr", "must be inside 10.0.0.0/8"},
+		{"private source bad group", func(c *cluster.Config) {
+			c.APIAccess.PrivateSources = []cluster.AccessSource{{SecurityGroupID: "sg-xyz", Description: "x"}}
+		}, "apiAccess.privateSources[0].securityGroupId", "security group ID"},
+		{"private source without description", func(c *cluster.Config) {
+			c.APIAccess.PrivateSources = []cluster.AccessSource{{CIDR: "10.1.0.0/24"}}
+		}, "apiAccess.privateSources[0].description", "is required"},
 		{"no admins", func(c *cluster.Config) { c.AdminRoleARNs = nil }, "adminRoleArns", "at least one"},
 		{"admin is a user", func(c *cluster.Config) { c.AdminRoleARNs = []string{"arn:aws:iam::123456789012:user/alice"} }, "adminRoleArns[0]", "IAM role ARN"},
 		{"admin listed twice", func(c *cluster.Config) { c.AdminRoleARNs = []string{adminARN, adminARN} }, "adminRoleArns[1]", "same role"},
+		{"viewer is a user", func(c *cluster.Config) { c.ViewerRoleARNs = []string{"arn:aws:iam::123456789012:user/bob"} }, "viewerRoleArns[0]", "IAM role ARN"},
+		{"viewer is also an admin", func(c *cluster.Config) { c.ViewerRoleARNs = []string{adminARN} }, "viewerRoleArns[0]", "as an admin or as a viewer"},
+		{"two system groups", func(c *cluster.Config) {
+			g := c.NodeGroups[0]
+			g.Name, g.System = "system", true
+			h := g
+			h.Name = "system2"
+			c.NodeGroups = append(c.NodeGroups, g, h)
+		}, "nodeGroups[2].system", "already the system group"},
+		{"the only group is the system group", func(c *cluster.Config) { c.NodeGroups[0].System = true }, "nodeGroups[0].system", "keep every workload off the cluster"},
+		{"system label on a workload group", func(c *cluster.Config) {
+			c.NodeGroups[0].Labels = map[string]string{"platform/node-role": "system"}
+		}, `nodeGroups[0].labels["platform/node-role"]`, "is set by the platform"},
 		{"retention", func(c *cluster.Config) { c.LogRetentionDays = 45 }, "logRetentionDays", "retention periods"},
 		{"addon version missing", func(c *cluster.Config) { c.Addons.CoreDNS.Version = "" }, "addons.coredns.version", "is required while the add-on is enabled"},
 		{"addon version malformed", func(c *cluster.Config) { c.Addons.VPCCNI.Version = "1.19.5" }, "addons.vpc-cni.version", "EKS add-on version"},
@@ -174,12 +218,57 @@ func TestDisabledAddonNeedsNoVersion(t *testing.T) {
 	require.NoError(t, c.Validate())
 }
 
-func TestPublicEndpointWithRestrictedCIDRsIsValid(t *testing.T) {
+func TestAPIAccessShapesThatAreValid(t *testing.T) {
+	t.Parallel()
+	for name, a := range map[string]cluster.APIAccess{
+		"public, restricted":                    {PublicCIDRs: []string{"52.95.110.1/32", "198.51.100.0/24"}},
+		"public, a /16 at most":                 {PublicCIDRs: []string{"52.94.0.0/16"}},
+		"public, overlapping blocks count once": {PublicCIDRs: []string{"52.94.0.0/16", "52.94.1.0/24"}},
+		"private, by CIDR and group": {PrivateSources: []cluster.AccessSource{
+			{CIDR: "10.100.0.0/24", Description: "runners"}, {SecurityGroupID: "sg-0123456789abcdef0", Description: "VPN (office)"},
+		}},
+		"both": {PublicCIDRs: []string{"52.95.110.1/32"}, PrivateSources: []cluster.AccessSource{{CIDR: "100.64.0.0/16", Description: "VPN"}}},
+	} {
+		c := validConfig()
+		c.APIAccess = a
+		require.NoError(t, c.Validate(), name)
+	}
+	// Without the in-cluster layer, nothing needs the API.
+	c := validConfig()
+	c.APIAccess = cluster.APIAccess{}
+	c.InClusterLayer = new(false)
+	require.NoError(t, c.Validate())
+}
+
+func TestAddressCountMergesOverlapsAndSplits(t *testing.T) {
+	t.Parallel()
+	p := func(ss ...string) []netip.Prefix {
+		var out []netip.Prefix
+		for _, s := range ss {
+			out = append(out, netip.MustParsePrefix(s))
+		}
+		return out
+	}
+	require.Equal(t, uint64(1)<<32, cluster.AddressCount(p("0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2")))
+	require.Equal(t, uint64(256), cluster.AddressCount(p("52.0.0.0/24", "52.0.0.0/25", "52.0.0.128/25")))
+	require.Equal(t, uint64(512), cluster.AddressCount(p("52.0.0.0/24", "52.0.1.0/24")))
+	require.Equal(t, uint64(2), cluster.AddressCount(p("52.0.0.1/32", "52.0.0.9/32")))
+}
+
+// The support calendar is judged at Now: a version in standard support
+// today is refused once its standard support ends, unless the stack pays
+// for extended support.
+func TestSupportWindowFollowsTheCalendar(t *testing.T) {
 	t.Parallel()
 	c := validConfig()
-	c.EndpointPublicAccess = true
-	c.PublicAccessCIDRs = []string{"203.0.113.0/24"}
+	c.Version = cluster.DefaultVersion
 	require.NoError(t, c.Validate())
+	v, ok := cluster.LookupVersion(cluster.DefaultVersion)
+	require.True(t, ok)
+	require.True(t, cluster.VersionsAsOf.Before(v.EndOfStandardSupport), "the default version is in standard support on the calendar's date")
+	for _, k := range cluster.KubernetesVersions {
+		require.True(t, k.EndOfStandardSupport.Before(k.EndOfExtendedSupport), k.Minor)
+	}
 }
 
 // decodeStrict decodes the way the stack does: over the defaults, unknown
@@ -197,11 +286,12 @@ func TestDecodeFillsElementDefaults(t *testing.T) {
 	t.Parallel()
 	c, err := decodeStrict(t, `{
 		"adminRoleArns": ["`+adminARN+`"],
+		"apiAccess": {"privateSources": [{"securityGroupId": "sg-0123456789abcdef0", "description": "runners"}]},
 		"addons": {
-			"vpc-cni": {"version": "v1.19.5-eksbuild.1"},
-			"kube-proxy": {"version": "v1.33.0-eksbuild.2"},
+			"vpc-cni": {"version": "v1.20.4-eksbuild.1"},
+			"kube-proxy": {"version": "v1.35.3-eksbuild.13"},
 			"eks-pod-identity-agent": {"version": "v1.3.8-eksbuild.2"},
-			"coredns": {"version": "v1.12.2-eksbuild.4"},
+			"coredns": {"version": "v1.14.3-eksbuild.3"},
 			"aws-ebs-csi-driver": {"enabled": false}
 		},
 		"defaultStorageClass": false,
@@ -222,10 +312,10 @@ func TestDecodeFillsElementDefaults(t *testing.T) {
 	require.Equal(t, 100, c.NodeGroups[1].DiskSizeGiB)
 	require.Equal(t, 1, c.NodeGroups[1].Desired())
 	require.Equal(t, 1, c.NodeGroups[1].MaxUnavailable)
-	require.Equal(t, "v1.12.2-eksbuild.4", c.Addons.CoreDNS.Version)
+	require.Equal(t, "v1.14.3-eksbuild.3", c.Addons.CoreDNS.Version)
 	require.False(t, c.Addons.EBSCSIDriver.On())
 	require.False(t, c.Autoscaler.On())
-	require.Equal(t, "9.50.1", c.Autoscaler.ChartVersion)
+	require.Equal(t, cluster.AutoscalerChartVersion, c.Autoscaler.ChartVersion)
 }
 
 func TestDecodeRejectsUnknownKeys(t *testing.T) {

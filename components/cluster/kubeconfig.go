@@ -11,6 +11,9 @@ type KubeconfigArgs struct {
 	Endpoint             string // required; https://...
 	CertificateAuthority string // required; base64 PEM, as EKS returns it
 	Region               string // required
+	// CLI makes `aws eks get-token` authenticate as the AWS provider does
+	// (aws:profile, aws:assumeRole); default the ambient credentials.
+	CLI AWSCLI
 }
 
 // RenderKubeconfig returns a kubeconfig (JSON, which is YAML too) whose user
@@ -23,6 +26,19 @@ func RenderKubeconfig(a KubeconfigArgs) (string, error) {
 		return "", fmt.Errorf("kubeconfig: cluster name, endpoint, certificate authority and region are required, got %+v", a)
 	}
 	name := a.ClusterName
+	args := []string{"eks", "get-token", "--cluster-name", name, "--region", a.Region, "--output", "json"}
+	if a.CLI.RoleARN != "" {
+		args = append(args, "--role-arn", a.CLI.RoleARN)
+	}
+	exec := map[string]any{
+		"apiVersion":      "client.authentication.k8s.io/v1beta1",
+		"command":         "aws",
+		"args":            args,
+		"interactiveMode": "Never",
+	}
+	if a.CLI.Profile != "" {
+		exec["env"] = []any{map[string]any{"name": "AWS_PROFILE", "value": a.CLI.Profile}}
+	}
 	doc := map[string]any{
 		"apiVersion":      "v1",
 		"kind":            "Config",
@@ -40,14 +56,7 @@ func RenderKubeconfig(a KubeconfigArgs) (string, error) {
 		}},
 		"users": []any{map[string]any{
 			"name": name,
-			"user": map[string]any{
-				"exec": map[string]any{
-					"apiVersion":      "client.authentication.k8s.io/v1beta1",
-					"command":         "aws",
-					"args":            []string{"eks", "get-token", "--cluster-name", name, "--region", a.Region, "--output", "json"},
-					"interactiveMode": "Never",
-				},
-			},
+			"user": map[string]any{"exec": exec},
 		}},
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")

@@ -3,7 +3,9 @@ package cluster
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -101,90 +103,130 @@ func (b *builder) nodeSecurityGroup() (*ec2.SecurityGroup, error) {
 	return sg, nil
 }
 
-// nodeGroups creates a launch template and a managed node group per entry.
-// Groups wait for the node role's policies and the pre-compute add-ons
-// (without a CNI nodes never become Ready).
+// nodeGroups creates a launch template per entry and a managed node group
+// per entry, or per entry and zone for PerAZ entries. Groups wait for the
+// node role's policies, the pre-compute add-ons (without a CNI nodes never
+// become Ready) and the private subnets' egress (without it they cannot pull
+// images). Each group's Auto Scaling group then publishes its group metrics.
 func (b *builder) nodeGroups(sg *ec2.SecurityGroup, addons []pulumi.Resource) ([]pulumi.Resource, error) {
-	deps := append(append([]pulumi.Resource{}, b.nodeReady...), addons...)
+	deps := slices.Concat(b.nodeReady, addons, b.args.NodeDependsOn)
 	var out []pulumi.Resource
 	for _, g := range b.cfg.NodeGroups {
 		lt, err := b.launchTemplate(g, sg)
 		if err != nil {
 			return nil, err
 		}
-		res := b.name + "-" + g.Name
-		tags := b.tags("-"+g.Name, AutoscalerTags(b.clusterName))
-		args := &eks.NodeGroupArgs{
-			ClusterName: b.cluster.Name,
-			// Following the cluster's version output makes node groups
-			// upgrade after the control plane, never before.
-			Version:      b.cluster.Version,
-			NodeRoleArn:  b.nodeRole.Arn,
-			SubnetIds:    b.args.SubnetIDs,
-			CapacityType: pulumi.String(g.CapacityType),
-			AmiType:      pulumi.String(g.AMIType),
-			ScalingConfig: &eks.NodeGroupScalingConfigArgs{
-				MinSize:     pulumi.Int(g.MinSize),
-				MaxSize:     pulumi.Int(g.MaxSize),
-				DesiredSize: pulumi.Int(g.Desired()),
-			},
-			UpdateConfig: &eks.NodeGroupUpdateConfigArgs{
-				MaxUnavailable: pulumi.Int(g.MaxUnavailable),
-			},
-			// A new template version rolls the nodes; it never replaces
-			// the group.
-			LaunchTemplate: &eks.NodeGroupLaunchTemplateArgs{
-				Id: lt.ID(),
-				Version: lt.LatestVersion.ApplyT(func(v int) string {
-					return strconv.Itoa(v)
-				}).(pulumi.StringOutput),
-			},
-			NodeRepairConfig: &eks.NodeGroupNodeRepairConfigArgs{
-				Enabled: pulumi.Bool(isOn(g.AutoRepair)),
-			},
-			Tags: tags,
-		}
-		if len(g.InstanceTypes) > 1 {
-			// EKS cannot change a node group's instance types: a new list
-			// replaces the group (a blue/green roll: the new group comes up
-			// before the old one drains). A single type lives in the launch
-			// template instead, where a change is a rolling update.
-			args.InstanceTypes = pulumi.ToStringArray(g.InstanceTypes)
-		}
-		if g.ReleaseVersion != "" {
-			args.ReleaseVersion = pulumi.String(g.ReleaseVersion)
-		}
-		if len(g.Labels) > 0 {
-			args.Labels = pulumi.ToStringMap(g.Labels)
-		}
-		if len(g.Taints) > 0 {
-			var taints eks.NodeGroupTaintArray
-			for _, t := range g.Taints {
-				ta := eks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Effect: pulumi.String(t.Effect)}
-				if t.Value != "" {
-					ta.Value = pulumi.String(t.Value)
-				}
-				taints = append(taints, ta)
+		placements := []placement{{res: b.name + "-" + g.Name, subnets: b.args.SubnetIDs}}
+		if g.PerAZ {
+			placements = placements[:0]
+			for _, zs := range b.args.ZoneSubnets {
+				placements = append(placements, placement{
+					res:     b.name + "-" + g.Name + "-" + zs.Zone,
+					subnets: pulumi.StringArray{zs.SubnetID},
+				})
 			}
-			args.Taints = taints
 		}
-		opts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn(deps)}
-		if b.cfg.Autoscaler.On() {
-			// The autoscaler owns the group's size between min and max;
-			// `pulumi up` must not reset it to the configured value.
-			opts = append(opts, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+		for _, pl := range placements {
+			ng, err := b.nodeGroup(g, pl, lt, deps)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ng)
+			asg := ng.Resources.Index(pulumi.Int(0)).AutoscalingGroups().Index(pulumi.Int(0)).Name().Elem()
+			if err := b.enableGroupMetrics(pl.res, asg, ng); err != nil {
+				return nil, err
+			}
+			b.c.Groups = append(b.c.Groups, NodeGroupInfo{
+				Name: strings.TrimPrefix(pl.res, b.name+"-"), MinSize: g.MinSize, MaxSize: g.MaxSize,
+				ASGName: asg,
+			})
 		}
-		ng, err := eks.NewNodeGroup(b.ctx, res, args, opts...)
-		if err != nil {
-			return nil, fmt.Errorf("node group %s: %w", g.Name, err)
-		}
-		out = append(out, ng)
-		b.c.Groups = append(b.c.Groups, NodeGroupInfo{
-			Name: g.Name, MinSize: g.MinSize, MaxSize: g.MaxSize,
-			ASGName: ng.Resources.Index(pulumi.Int(0)).AutoscalingGroups().Index(pulumi.Int(0)).Name().Elem(),
-		})
 	}
 	return out, nil
+}
+
+// placement is where one managed node group runs: its resource name and
+// subnets.
+type placement struct {
+	res     string
+	subnets pulumi.StringArrayInput
+}
+
+func (b *builder) nodeGroup(g NodeGroup, pl placement, lt *ec2.LaunchTemplate, deps []pulumi.Resource) (*eks.NodeGroup, error) {
+	args := &eks.NodeGroupArgs{
+		ClusterName: b.cluster.Name,
+		// Following the cluster's version output makes node groups upgrade
+		// after the control plane, never before.
+		Version:      b.cluster.Version,
+		NodeRoleArn:  b.nodeRole.Arn,
+		SubnetIds:    pl.subnets,
+		CapacityType: pulumi.String(g.CapacityType),
+		AmiType:      pulumi.String(g.AMIType),
+		ScalingConfig: &eks.NodeGroupScalingConfigArgs{
+			MinSize:     pulumi.Int(g.MinSize),
+			MaxSize:     pulumi.Int(g.MaxSize),
+			DesiredSize: pulumi.Int(g.Desired()),
+		},
+		UpdateConfig: &eks.NodeGroupUpdateConfigArgs{
+			MaxUnavailable: pulumi.Int(g.MaxUnavailable),
+		},
+		// A new template version rolls the nodes; it never replaces the
+		// group.
+		LaunchTemplate: &eks.NodeGroupLaunchTemplateArgs{
+			Id: lt.ID(),
+			Version: lt.LatestVersion.ApplyT(func(v int) string {
+				return strconv.Itoa(v)
+			}).(pulumi.StringOutput),
+		},
+		NodeRepairConfig: &eks.NodeGroupNodeRepairConfigArgs{
+			Enabled: pulumi.Bool(isOn(g.AutoRepair)),
+		},
+		Tags: b.tags(strings.TrimPrefix(pl.res, b.name), AutoscalerTags(b.clusterName)),
+	}
+	if len(g.InstanceTypes) > 1 {
+		// EKS cannot change a node group's instance types: a new list
+		// replaces the group (a blue/green roll: the new group comes up
+		// before the old one drains). A single type lives in the launch
+		// template instead, where a change is a rolling update.
+		args.InstanceTypes = pulumi.ToStringArray(g.InstanceTypes)
+	}
+	if g.ReleaseVersion != "" {
+		args.ReleaseVersion = pulumi.String(g.ReleaseVersion)
+	}
+	labels := maps.Clone(g.Labels)
+	taints := slices.Clone(g.Taints)
+	if g.System {
+		if labels == nil {
+			labels = map[string]string{}
+		}
+		labels[SystemLabel[0]] = SystemLabel[1]
+		taints = append(taints, SystemTaint)
+	}
+	if len(labels) > 0 {
+		args.Labels = pulumi.ToStringMap(labels)
+	}
+	if len(taints) > 0 {
+		var ts eks.NodeGroupTaintArray
+		for _, t := range taints {
+			ta := eks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Effect: pulumi.String(t.Effect)}
+			if t.Value != "" {
+				ta.Value = pulumi.String(t.Value)
+			}
+			ts = append(ts, ta)
+		}
+		args.Taints = ts
+	}
+	opts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn(deps)}
+	if b.cfg.Autoscaler.On() {
+		// The autoscaler owns the group's size between min and max; `pulumi
+		// up` must not reset it to the configured value.
+		opts = append(opts, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+	}
+	ng, err := eks.NewNodeGroup(b.ctx, pl.res, args, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("node group %s: %w", strings.TrimPrefix(pl.res, b.name+"-"), err)
+	}
+	return ng, nil
 }
 
 // launchTemplate creates a group's launch template: IMDSv2 required, an
@@ -194,8 +236,10 @@ func (b *builder) nodeGroups(sg *ec2.SecurityGroup, addons []pulumi.Resource) ([
 // set, so EKS picks the AL2023 image and writes its own user data.
 func (b *builder) launchTemplate(g NodeGroup, sg *ec2.SecurityGroup) (*ec2.LaunchTemplate, error) {
 	res := b.name + "-" + g.Name
-	instanceTags := map[string]string{"Name": parts.PhysicalName(b.ctx, b.name+"-"+g.Name, 255)}
+	instanceTags := map[string]string{}
+	maps.Copy(instanceTags, b.args.InstanceTags)
 	maps.Copy(instanceTags, b.args.Tags)
+	instanceTags["Name"] = parts.PhysicalName(b.ctx, b.name+"-"+g.Name, 255)
 	var specs ec2.LaunchTemplateTagSpecificationArray
 	for _, rt := range []string{"instance", "volume", "network-interface"} {
 		specs = append(specs, ec2.LaunchTemplateTagSpecificationArgs{

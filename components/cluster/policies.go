@@ -7,6 +7,13 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
+// UnsupportedZoneIDs are the availability zone IDs Amazon EKS refuses for
+// cluster subnets (EKS UG network-reqs.adoc, "Subnet requirements for
+// clusters": use1-az3 in us-east-1, usw1-az2 in us-west-1, cac1-az3 in
+// ca-central-1). CreateCluster fails with UnsupportedAvailabilityZoneException
+// otherwise, and which zone name maps to them differs per account.
+var UnsupportedZoneIDs = []string{"use1-az3", "usw1-az2", "cac1-az3"}
+
 // LogTypes are the control-plane log types; all five are always sent.
 var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
@@ -156,9 +163,11 @@ func AutoScalingServiceRoleARN(acct parts.Account) string {
 // VolumeKeyStatements are the key-policy statements that let EC2 Auto
 // Scaling launch nodes whose root volumes use the volume key: without them
 // managed nodes fail to launch. The service-linked role must exist when the
-// key policy is written (it does once the account has had any Auto Scaling
-// group; otherwise create it once with
-// `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
+// key policy is written: KMS refuses a policy naming a principal that does
+// not exist (MalformedPolicyDocumentException, "Policy contains a statement
+// with one or more invalid principals"). It exists once the account has had
+// any Auto Scaling group; the stack looks it up and, when it is missing, the
+// cluster creates it before the key (ClusterArgs.CreateAutoScalingServiceRole).
 func VolumeKeyStatements(acct parts.Account) []map[string]any {
 	slr := AutoScalingServiceRoleARN(acct)
 	return []map[string]any{
@@ -185,5 +194,18 @@ func VolumeKeyStatements(acct parts.Account) []map[string]any {
 // ClusterAdminPolicyARN is the EKS access policy that makes a principal
 // cluster-admin.
 func ClusterAdminPolicyARN(acct parts.Account) string {
-	return fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", acct.Partition)
+	return AccessPolicyARN(acct, "AmazonEKSClusterAdminPolicy")
+}
+
+// ViewerPolicyARN is the EKS access policy of viewers: get, list and watch
+// on every resource, Secrets included (EKS UG access-policy-reference.adoc,
+// AmazonEKSAdminViewPolicy), which a Helm release's refresh needs: Helm keeps
+// its release state in Secrets. AmazonEKSViewPolicy excludes Secrets.
+func ViewerPolicyARN(acct parts.Account) string {
+	return AccessPolicyARN(acct, "AmazonEKSAdminViewPolicy")
+}
+
+// AccessPolicyARN is the ARN of an EKS access policy by name.
+func AccessPolicyARN(acct parts.Account, name string) string {
+	return fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/%s", acct.Partition, name)
 }

@@ -105,7 +105,7 @@ func TestVolumeKeyStatementsTrustTheAutoScalingRole(t *testing.T) {
 	}
 	require.True(t, grant && use)
 	// The statements must survive rendering into a key policy.
-	doc, err := parts.KeyPolicy(offlinetest.Account, false, sts...)
+	doc, err := parts.KeyPolicy(offlinetest.Account, nil, sts...)
 	require.NoError(t, err)
 	require.Contains(t, doc, "AutoScalingGrantsKeyToEBS")
 }

@@ -45,7 +45,7 @@ type SystemArgs struct {
 	// DefaultStorageClass is on.
 	VolumeKMSKeyARN pulumi.StringInput
 	// DependsOn are what the Helm releases' pods need first: pass
-	// Cluster.NodeGroups and Cluster.Addons. Default none.
+	// Cluster.PodsReady (nodes and cluster DNS). Default none.
 	DependsOn []pulumi.Resource
 }
 
@@ -138,7 +138,7 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 			Version:   cfg.Autoscaler.ChartVersion,
 			Repo:      AutoscalerChartRepo,
 			Namespace: SystemNamespace,
-			Values:    AutoscalerValues(cfg.Autoscaler, args.ClusterName, args.Region, args.AutoscalerRoleARN),
+			Values:    AutoscalerValues(cfg.Autoscaler, args.ClusterName, args.Region, args.AutoscalerRoleARN, cfg.SystemScheduling()),
 		}, releaseOpts...); err != nil {
 			return nil, fmt.Errorf("cluster system %q: cluster autoscaler: %w", name, err)
 		}
@@ -150,7 +150,7 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 			Version:   cfg.MetricsServer.ChartVersion,
 			Repo:      MetricsServerChartRepo,
 			Namespace: SystemNamespace,
-			Values:    MetricsServerValues(cfg.MetricsServer),
+			Values:    MetricsServerValues(cfg.MetricsServer, cfg.SystemScheduling()),
 		}, releaseOpts...); err != nil {
 			return nil, fmt.Errorf("cluster system %q: metrics-server: %w", name, err)
 		}

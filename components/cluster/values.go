@@ -2,15 +2,18 @@ package cluster
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acme/platform/internal/parts"
 )
 
 // AutoscalerValues are the cluster-autoscaler chart's values: auto-discovery
 // of this cluster's tagged groups, the IRSA role on the service account
 // (whose name the role's trust policy names), critical priority, a
-// disruption budget, and pods that run as nobody on a read-only root.
-func AutoscalerValues(a Autoscaler, clusterName pulumi.StringInput, region string, roleARN pulumi.StringInput) pulumi.Map {
+// disruption budget, pods that run as nobody on a read-only root, and the
+// system group's scheduling (chart values.yaml: nodeSelector, tolerations).
+func AutoscalerValues(a Autoscaler, clusterName pulumi.StringInput, region string, roleARN pulumi.StringInput, sched parts.Scheduling) pulumi.Map {
 	ownerTag := clusterName.ToStringOutput().ApplyT(AutoscalerOwnerTag).(pulumi.StringOutput)
-	return pulumi.Map{
+	values := pulumi.Map{
 		"cloudProvider":    pulumi.String("aws"),
 		"awsRegion":        pulumi.String(region),
 		"fullnameOverride": pulumi.String("cluster-autoscaler"),
@@ -58,18 +61,36 @@ func AutoscalerValues(a Autoscaler, clusterName pulumi.StringInput, region strin
 			"capabilities":             pulumi.Map{"drop": pulumi.Array{pulumi.String("ALL")}},
 		},
 	}
+	addScheduling(values, sched)
+	return values
+}
+
+// addScheduling sets the chart's nodeSelector and tolerations values.
+func addScheduling(values pulumi.Map, sched parts.Scheduling) {
+	for k, v := range sched.Values() {
+		values[k] = pulumi.Any(v)
+	}
 }
 
 // MetricsServerValues are the metrics-server chart's values: several
 // replicas behind a disruption budget, so the metrics API (and with it every
-// HorizontalPodAutoscaler) survives a node drain.
-func MetricsServerValues(m MetricsServer) pulumi.Map {
-	return pulumi.Map{
+// HorizontalPodAutoscaler) survives a node drain; its "tmp" emptyDir
+// (values.yaml tmpVolume) marked safe to lose, so the Cluster Autoscaler can
+// scale its nodes down (by default it keeps any node running a pod with a
+// non-memory emptyDir: FAQ, skip-nodes-with-local-storage); and the system
+// group's scheduling.
+func MetricsServerValues(m MetricsServer, sched parts.Scheduling) pulumi.Map {
+	values := pulumi.Map{
 		"replicas":          pulumi.Int(m.Replicas),
 		"priorityClassName": pulumi.String("system-cluster-critical"),
 		"podDisruptionBudget": pulumi.Map{
 			"enabled":        pulumi.Bool(true),
 			"maxUnavailable": pulumi.Int(1),
 		},
+		"podAnnotations": pulumi.Map{
+			SafeToEvictLocalVolumes: pulumi.String("tmp"),
+		},
 	}
+	addScheduling(values, sched)
+	return values
 }

@@ -46,6 +46,10 @@ type MonitoringArgs struct {
 	NATGatewayIDs []pulumi.StringInput
 	// NodeGroups are the cluster's node groups; default none.
 	NodeGroups []NodeGroupWatch
+	// BackupJobs sends every failed, aborted or expired AWS Backup job and
+	// failed copy job of the account and region to the topic, through an
+	// EventBridge rule; default false.
+	BackupJobs bool
 	// Protect makes the engine refuse to delete or replace the topic's KMS
 	// key; default false.
 	Protect bool
@@ -60,8 +64,9 @@ type NodeGroupWatch struct {
 	// lower-case letters, digits and hyphens.
 	Name string
 	// ASGName is the node group's Auto Scaling group (the cluster
-	// component's NodeGroupInfo.ASGName); required. The group must collect group metrics (EKS does not turn them
-	// on): `aws autoscaling enable-metrics-collection --granularity 1Minute`.
+	// component's NodeGroupInfo.ASGName); required. The group must publish
+	// its group metrics, which EKS does not turn on: the cluster component
+	// enables them for every node group it creates.
 	ASGName pulumi.StringInput
 	// MinSize and MaxSize are the group's bounds from the cluster
 	// configuration; MaxSize is required. A group with MinSize == MaxSize
@@ -214,6 +219,9 @@ func (b *builder) build(targets Targets[pulumi.StringInput], signals []Signal[pu
 	if err != nil {
 		return err
 	}
+	if err := b.events(topic); err != nil {
+		return err
+	}
 	names := pulumi.StringArray{}
 	for _, s := range signals {
 		alarm, err := b.alarm(s, topic.Arn)
@@ -257,18 +265,9 @@ func (b *builder) topic() (*sns.Topic, error) {
 	key, err := parts.NewKey(ctx, name+"-key", parts.KeyArgs{
 		Account:     acct,
 		Description: "Alarm notifications of " + physical + " (SNS topic)",
-		// CloudWatch publishes alarm notifications itself and cannot use a
-		// topic whose key it may not use; this is AWS's documented
-		// statement, scoped to the service principal.
-		Statements: []map[string]any{{
-			"Sid":       "CloudWatchAlarmsPublishEncrypted",
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("cloudwatch")},
-			"Action":    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			"Resource":  "*",
-		}},
-		Protect: b.args.Protect,
-		Tags:    b.args.Tags,
+		Statements:  TopicKeyStatements(acct),
+		Protect:     b.args.Protect,
+		Tags:        b.args.Tags,
 	}, b.parent)
 	if err != nil {
 		return nil, err
@@ -285,8 +284,15 @@ func (b *builder) topic() (*sns.Topic, error) {
 	}
 	b.c.TopicARN = topic.Arn
 
-	policy := topic.Arn.ApplyT(func(arn string) (string, error) {
-		return TopicPolicy(acct, arn)
+	dbID := pulumi.StringInput(pulumi.String(""))
+	if b.args.DatabaseInstanceID != nil {
+		dbID = b.args.DatabaseInstanceID
+	}
+	rule := BackupRuleName(physical)
+	policy := pulumi.All(topic.Arn, dbID).ApplyT(func(v []any) (string, error) {
+		return TopicPolicy(acct, v[0].(string), TopicPublishers{
+			BackupRule: b.args.BackupJobs, BackupRuleName: rule, DatabaseID: v[1].(string),
+		})
 	}).(pulumi.StringOutput)
 	if _, err := sns.NewTopicPolicy(ctx, name+"-topic", &sns.TopicPolicyArgs{
 		Arn:    topic.Arn,
@@ -307,12 +313,47 @@ func (b *builder) topic() (*sns.Topic, error) {
 	return topic, nil
 }
 
+// TopicKeyStatements let the services that publish to the alarm topic use
+// its key: a publisher to an encrypted topic needs kms:GenerateDataKey* and
+// kms:Decrypt on it (Amazon SNS Developer Guide, "Enable compatibility
+// between event sources from AWS services and encrypted topics", which lists
+// cloudwatch.amazonaws.com for alarms, events.amazonaws.com for EventBridge
+// and events.rds.amazonaws.com for RDS event subscriptions).
+func TopicKeyStatements(acct parts.Account) []map[string]any {
+	return []map[string]any{{
+		"Sid":    "AWSServicesPublishEncrypted",
+		"Effect": "Allow",
+		"Principal": map[string]any{"Service": []string{
+			acct.GlobalServicePrincipal("cloudwatch"),
+			acct.GlobalServicePrincipal("events"),
+			acct.GlobalServicePrincipal("events.rds"),
+		}},
+		"Action":   []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+		"Resource": "*",
+	}}
+}
+
+// TopicPublishers are the event sources TopicPolicy admits besides
+// CloudWatch alarms.
+type TopicPublishers struct {
+	// BackupRule admits the EventBridge rule BackupRuleName.
+	BackupRule     bool
+	BackupRuleName string
+	// DatabaseID admits RDS event notifications about that instance; ""
+	// admits none.
+	DatabaseID string
+}
+
 // TopicPolicy is the alarm topic's access policy: the account administers and
-// uses the topic through IAM, and CloudWatch may publish for this account's
-// alarms only (not for alarms of another account naming our topic).
-func TopicPolicy(acct parts.Account, topicARN string) (string, error) {
-	return parts.Document(
-		map[string]any{
+// uses the topic through IAM; CloudWatch may publish for this account's
+// alarms only (not for alarms of another account naming our topic);
+// EventBridge for the backup rule only; RDS for the database only (RDS User
+// Guide, "Granting permissions to publish notifications to an Amazon SNS
+// topic": principal events.rds.amazonaws.com, aws:SourceArn the RDS
+// resource, aws:SourceAccount).
+func TopicPolicy(acct parts.Account, topicARN string, from TopicPublishers) (string, error) {
+	statements := []map[string]any{
+		{
 			"Sid":       "AccountAdministers",
 			"Effect":    "Allow",
 			"Principal": map[string]any{"AWS": acct.RootARN()},
@@ -322,7 +363,7 @@ func TopicPolicy(acct parts.Account, topicARN string) (string, error) {
 			},
 			"Resource": topicARN,
 		},
-		map[string]any{
+		{
 			"Sid":       "CloudWatchAlarmsPublish",
 			"Effect":    "Allow",
 			"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("cloudwatch")},
@@ -333,7 +374,34 @@ func TopicPolicy(acct parts.Account, topicARN string) (string, error) {
 				"StringEquals": map[string]any{"aws:SourceAccount": acct.ID},
 			},
 		},
-	)
+	}
+	if from.BackupRule {
+		statements = append(statements, map[string]any{
+			"Sid":       "BackupJobEventsPublish",
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("events")},
+			"Action":    "SNS:Publish",
+			"Resource":  topicARN,
+			"Condition": map[string]any{
+				"ArnEquals":    map[string]any{"aws:SourceArn": acct.ARN("events", acct.Region, "rule/"+from.BackupRuleName)},
+				"StringEquals": map[string]any{"aws:SourceAccount": acct.ID},
+			},
+		})
+	}
+	if from.DatabaseID != "" {
+		statements = append(statements, map[string]any{
+			"Sid":       "DatabaseEventsPublish",
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("events.rds")},
+			"Action":    "SNS:Publish",
+			"Resource":  topicARN,
+			"Condition": map[string]any{
+				"ArnEquals":    map[string]any{"aws:SourceArn": acct.ARN("rds", acct.Region, "db:"+from.DatabaseID)},
+				"StringEquals": map[string]any{"aws:SourceAccount": acct.ID},
+			},
+		})
+	}
+	return parts.Document(statements...)
 }
 
 // alarm creates one signal's alarm, notifying the topic on ALARM and OK.

@@ -277,23 +277,30 @@ func TestTopicEncryptedWithAKeyCloudWatchMayUse(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, key, "policy")), &kp))
 	var cw map[string]any
 	for _, st := range kp.Statement {
-		if p, _ := st["Principal"].(map[string]any); p["Service"] == "cloudwatch.amazonaws.com" {
+		if p, _ := st["Principal"].(map[string]any); p["Service"] != nil {
 			cw = st
 		}
 	}
-	require.NotNil(t, cw, "CloudWatch cannot publish to a topic whose key it may not use")
+	require.NotNil(t, cw, "CloudWatch, EventBridge and RDS cannot publish to a topic whose key they may not use")
 	require.Equal(t, "Allow", cw["Effect"])
 	require.ElementsMatch(t, []any{"kms:Decrypt", "kms:GenerateDataKey*"}, cw["Action"])
+	require.ElementsMatch(t, []any{"cloudwatch.amazonaws.com", "events.amazonaws.com", "events.rds.amazonaws.com"}, cw["Principal"].(map[string]any)["Service"])
 
 	policy := offlinetest.Only(t, rec, tTopicPolicy)
 	arn := offlinetest.OutputString(t, topic, "arn")
 	require.Equal(t, arn, offlinetest.Str(t, policy, "arn"))
 	var tp struct{ Statement []map[string]any }
 	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, policy, "policy")), &tp))
-	want, err := monitoring.TopicPolicy(offlinetest.Account, arn)
+	want, err := monitoring.TopicPolicy(offlinetest.Account, arn, monitoring.TopicPublishers{DatabaseID: dbID})
 	require.NoError(t, err)
 	require.JSONEq(t, want, offlinetest.Str(t, policy, "policy"))
-	require.Len(t, tp.Statement, 2)
+	require.Len(t, tp.Statement, 3, "the account, CloudWatch alarms and the database's RDS events")
+	rdsEvents := tp.Statement[2]
+	require.Equal(t, map[string]any{"Service": "events.rds.amazonaws.com"}, rdsEvents["Principal"])
+	require.Equal(t, map[string]any{
+		"ArnEquals":    map[string]any{"aws:SourceArn": "arn:aws:rds:us-east-1:123456789012:db:" + dbID},
+		"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"},
+	}, rdsEvents["Condition"], "only this database's events may publish")
 	publish := tp.Statement[1]
 	require.Equal(t, map[string]any{"Service": "cloudwatch.amazonaws.com"}, publish["Principal"])
 	require.Equal(t, map[string]any{
@@ -480,4 +487,53 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			require.Empty(t, rec.Resources(), "nothing may be registered on bad input")
 		})
 	}
+}
+
+// Backup job failures and the database's RDS events are not metrics: an
+// EventBridge rule and an RDS event subscription bring them to the topic,
+// and the topic's policy admits exactly those two publishers.
+func TestEventsReachTheTopic(t *testing.T) {
+	t.Parallel()
+	rec, _ := deploy(t, monitoring.Config{}, watchAll(1), func(a *monitoring.MonitoringArgs) { a.BackupJobs = true })
+	topicARN := offlinetest.OutputString(t, offlinetest.Only(t, rec, tTopic), "arn")
+
+	rule := offlinetest.Only(t, rec, "aws:cloudwatch/eventRule:EventRule")
+	var pattern struct {
+		Source     []string `json:"source"`
+		DetailType []string `json:"detail-type"`
+		Detail     struct {
+			State []string `json:"state"`
+		} `json:"detail"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, rule, "eventPattern")), &pattern))
+	require.Equal(t, []string{"aws.backup"}, pattern.Source)
+	require.ElementsMatch(t, []string{"Backup Job State Change", "Copy Job State Change"}, pattern.DetailType)
+	require.ElementsMatch(t, []string{"FAILED", "ABORTED", "EXPIRED"}, pattern.Detail.State)
+	target := offlinetest.Only(t, rec, "aws:cloudwatch/eventTarget:EventTarget")
+	require.Equal(t, topicARN, offlinetest.Str(t, target, "arn"))
+	require.Equal(t, offlinetest.OutputString(t, rule, "name"), offlinetest.Str(t, target, "rule"))
+
+	sub := offlinetest.Only(t, rec, "aws:rds/eventSubscription:EventSubscription")
+	require.Equal(t, topicARN, offlinetest.Str(t, sub, "snsTopic"))
+	require.Equal(t, "db-instance", offlinetest.Str(t, sub, "sourceType"))
+	require.Equal(t, []string{dbID}, offlinetest.Strs(t, sub, "sourceIds"))
+	require.Contains(t, offlinetest.Strs(t, sub, "eventCategories"), "failover")
+	require.Contains(t, offlinetest.Strs(t, sub, "eventCategories"), "low storage")
+
+	var tp struct{ Statement []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, offlinetest.Only(t, rec, tTopicPolicy), "policy")), &tp))
+	var events map[string]any
+	for _, st := range tp.Statement {
+		if p, _ := st["Principal"].(map[string]any); p["Service"] == "events.amazonaws.com" {
+			events = st
+		}
+	}
+	require.NotNil(t, events, "EventBridge may publish the rule's events")
+	require.Equal(t, "arn:aws:events:us-east-1:123456789012:rule/"+offlinetest.Str(t, rule, "name"),
+		events["Condition"].(map[string]any)["ArnEquals"].(map[string]any)["aws:SourceArn"], "and only that rule's")
+
+	// Without a database or backups, neither route exists.
+	rec2, _ := deploy(t, monitoring.Config{})
+	require.Empty(t, rec2.ByType("aws:cloudwatch/eventRule:EventRule"))
+	require.Empty(t, rec2.ByType("aws:rds/eventSubscription:EventSubscription"))
 }

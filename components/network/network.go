@@ -33,6 +33,13 @@ type VpcArgs struct {
 	// Tags are added to every resource (the provider's default tags apply
 	// too); default none.
 	Tags map[string]string
+	// Zones are the zones to use, already chosen with ChooseZones (the stack
+	// does so in its preflight); default: NewVpc chooses them.
+	Zones []string
+	// ExcludeZoneIDs are zone IDs no subnet may be placed in, such as the
+	// ones EKS refuses (cluster.UnsupportedZoneIDs); default none. Used when
+	// NewVpc chooses the zones.
+	ExcludeZoneIDs []string
 }
 
 // Vpc is the platform's network.
@@ -56,6 +63,12 @@ type Vpc struct {
 	// outputs follow the same order. Known at preview, so callers can decide
 	// counts from it.
 	Zones []string
+	// EgressReady are what an instance in a private subnet needs before it
+	// can pull images and reach AWS APIs: the private route-table
+	// associations, their default routes through NAT, the gateway endpoints
+	// and the interface endpoints. Node groups wait for them (and, on
+	// destroy, are deleted before them).
+	EgressReady []pulumi.Resource
 
 	subnetIDs map[Tier][]pulumi.StringInput
 	natIDs    []pulumi.StringInput
@@ -83,9 +96,15 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	if err := errors.Join(cfg.Validate(), args.Account.Validate()); err != nil {
 		return nil, fmt.Errorf("network %q: %w", name, err)
 	}
-	zones, err := chooseZones(ctx, cfg, opts)
-	if err != nil {
-		return nil, fmt.Errorf("network %q: %w", name, err)
+	zones := slices.Clone(args.Zones)
+	if n := len(zones); n > 0 && n != cfg.AZCount {
+		return nil, fmt.Errorf("network %q: Zones lists %d zones but azCount is %d", name, n, cfg.AZCount)
+	}
+	if len(zones) == 0 {
+		var err error
+		if zones, err = ChooseZones(ctx, cfg, args.ExcludeZoneIDs, invokeOptions(opts)...); err != nil {
+			return nil, fmt.Errorf("network %q: %w", name, err)
+		}
 	}
 	layout, err := PlanSubnets(cfg.layoutArgs(zones))
 	if err != nil {
@@ -119,26 +138,56 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	return c, nil
 }
 
-// chooseZones returns the configured zones, or the first AZCount zones of the
-// region that need no opt-in, in name order (so a higher count only appends).
-func chooseZones(ctx *pulumi.Context, cfg Config, opts []pulumi.ResourceOption) ([]string, error) {
+// ChooseZones returns the configured zones, or the first AZCount zones of
+// the region that need no opt-in, in name order (so a higher count only
+// appends), leaving out every zone whose ID is in exclude. Zone names map to
+// physical zones differently in every account, so the exclusion goes by ID
+// (the zone IDs are the same everywhere): pinned zones are looked up and
+// refused when their ID is excluded. Problems name the config field.
+func ChooseZones(ctx *pulumi.Context, cfg Config, exclude []string, opts ...pulumi.InvokeOption) ([]string, error) {
 	if len(cfg.AvailabilityZones) > 0 {
+		res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+			State: pulumi.StringRef("available"),
+		}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("looking up availability zones: %w", err)
+		}
+		idOf := map[string]string{}
+		for i, n := range res.Names {
+			if i < len(res.ZoneIds) {
+				idOf[n] = res.ZoneIds[i]
+			}
+		}
+		var p check.Problems
+		for i, az := range cfg.AvailabilityZones {
+			id, ok := idOf[az]
+			switch {
+			case !ok:
+				p.Addf(fmt.Sprintf("availabilityZones[%d]", i), "%q is not an available zone of this region for this account (available: %s)", az, strings.Join(res.Names, ", "))
+			case slices.Contains(exclude, id):
+				p.Addf(fmt.Sprintf("availabilityZones[%d]", i), "%q is zone %s in this account, which Amazon EKS refuses for cluster subnets (%s); choose another zone", az, id, strings.Join(exclude, ", "))
+			}
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
 		return slices.Clone(cfg.AvailabilityZones), nil
 	}
 	res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
-		State: pulumi.StringRef("available"),
+		State:          pulumi.StringRef("available"),
+		ExcludeZoneIds: exclude,
 		Filters: []aws.GetAvailabilityZonesFilter{{
 			Name:   "opt-in-status",
 			Values: []string{"opt-in-not-required"},
 		}},
-	}, invokeOptions(opts)...)
+	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("looking up availability zones: %w", err)
 	}
 	names := slices.Clone(res.Names)
 	slices.Sort(names)
 	if len(names) < cfg.AZCount {
-		return nil, &check.FieldError{Path: "azCount", Message: fmt.Sprintf("the region has %d availability zones (%s), fewer than azCount %d", len(names), strings.Join(names, ", "), cfg.AZCount)}
+		return nil, &check.FieldError{Path: "azCount", Message: fmt.Sprintf("the region has %d availability zones that can be used (%s), fewer than azCount %d", len(names), strings.Join(names, ", "), cfg.AZCount)}
 	}
 	return names[:cfg.AZCount], nil
 }
@@ -341,20 +390,24 @@ func (b *builder) privateTier(v *ec2.Vpc, subnets map[string]*ec2.Subnet, nat ma
 			return nil, fmt.Errorf("private route table in %s: %w", az, err)
 		}
 		if gw, ok := nat[az]; ok {
-			if _, err := ec2.NewRoute(ctx, name+"-"+key+"-nat", &ec2.RouteArgs{
+			route, err := ec2.NewRoute(ctx, name+"-"+key+"-nat", &ec2.RouteArgs{
 				RouteTableId:         rt.ID(),
 				DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 				NatGatewayId:         gw.ID(),
-			}, b.parent); err != nil {
+			}, b.parent)
+			if err != nil {
 				return nil, fmt.Errorf("private NAT route in %s: %w", az, err)
 			}
+			b.c.EgressReady = append(b.c.EgressReady, route)
 		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, name+"-"+key, &ec2.RouteTableAssociationArgs{
+		assoc, err := ec2.NewRouteTableAssociation(ctx, name+"-"+key, &ec2.RouteTableAssociationArgs{
 			RouteTableId: rt.ID(),
 			SubnetId:     subnets[key].ID(),
-		}, b.parent); err != nil {
+		}, b.parent)
+		if err != nil {
 			return nil, fmt.Errorf("private route table association in %s: %w", az, err)
 		}
+		b.c.EgressReady = append(b.c.EgressReady, assoc)
 		tables = append(tables, rt)
 		ids = append(ids, rt.ID())
 	}
@@ -396,15 +449,17 @@ func (b *builder) endpoints(v *ec2.Vpc, routeTables []*ec2.RouteTable) error {
 		rtIDs = append(rtIDs, rt.ID())
 	}
 	for _, svc := range b.cfg.GatewayEndpoints {
-		if _, err := ec2.NewVpcEndpoint(ctx, name+"-"+svc, &ec2.VpcEndpointArgs{
+		ep, err := ec2.NewVpcEndpoint(ctx, name+"-"+svc, &ec2.VpcEndpointArgs{
 			VpcId:           v.ID(),
 			ServiceName:     pulumi.String(fmt.Sprintf("com.amazonaws.%s.%s", b.args.Account.Region, svc)),
 			VpcEndpointType: pulumi.String("Gateway"),
 			RouteTableIds:   rtIDs,
 			Tags:            b.tags("-"+svc, nil),
-		}, b.parent); err != nil {
+		}, b.parent)
+		if err != nil {
 			return fmt.Errorf("%s gateway endpoint: %w", svc, err)
 		}
+		b.c.EgressReady = append(b.c.EgressReady, ep)
 	}
 	if len(b.cfg.InterfaceEndpoints) == 0 {
 		return nil
@@ -429,7 +484,7 @@ func (b *builder) endpoints(v *ec2.Vpc, routeTables []*ec2.RouteTable) error {
 	}
 	for _, svc := range b.cfg.InterfaceEndpoints {
 		res := name + "-" + strings.ReplaceAll(svc, ".", "-")
-		if _, err := ec2.NewVpcEndpoint(ctx, res, &ec2.VpcEndpointArgs{
+		ep, err := ec2.NewVpcEndpoint(ctx, res, &ec2.VpcEndpointArgs{
 			VpcId:             v.ID(),
 			ServiceName:       pulumi.String(fmt.Sprintf("com.amazonaws.%s.%s", b.args.Account.Region, svc)),
 			VpcEndpointType:   pulumi.String("Interface"),
@@ -437,28 +492,36 @@ func (b *builder) endpoints(v *ec2.Vpc, routeTables []*ec2.RouteTable) error {
 			SubnetIds:         b.c.PrivateSubnetIDs,
 			SecurityGroupIds:  pulumi.StringArray{sg.ID()},
 			Tags:              b.tags("-"+strings.ReplaceAll(svc, ".", "-"), nil),
-		}, b.parent); err != nil {
+		}, b.parent)
+		if err != nil {
 			return fmt.Errorf("%s interface endpoint: %w", svc, err)
 		}
+		b.c.EgressReady = append(b.c.EgressReady, ep)
 	}
 	return nil
 }
+
+// FlowLogGroupName is the flow-log group of the VPC with the given physical
+// name: fixed, so that its key's policy can name it.
+func FlowLogGroupName(vpc string) string { return "/aws/vpc/flow-logs/" + vpc }
 
 // flowLogs records all traffic of the VPC to an encrypted log group, through
 // a role that can write to that log group and nothing else.
 func (b *builder) flowLogs(v *ec2.Vpc) error {
 	ctx, name, acct := b.ctx, b.name+"-flowlogs", b.args.Account
+	groupName := FlowLogGroupName(parts.PhysicalName(ctx, b.name, 200))
 	key, err := parts.NewKey(ctx, name, parts.KeyArgs{
-		Account:             acct,
-		Description:         "VPC flow logs of " + parts.PhysicalName(ctx, b.name, 200),
-		AllowCloudWatchLogs: true,
-		Protect:             b.args.Protect,
-		Tags:                b.args.Tags,
+		Account:       acct,
+		Description:   "VPC flow logs of " + parts.PhysicalName(ctx, b.name, 200),
+		LogGroupNames: []string{groupName},
+		Protect:       b.args.Protect,
+		Tags:          b.args.Tags,
 	}, b.parent)
 	if err != nil {
 		return err
 	}
 	lg, err := parts.NewLogGroup(ctx, name, parts.LogGroupArgs{
+		Name:          groupName,
 		RetentionDays: b.cfg.FlowLogRetentionDays,
 		KMSKeyARN:     key.ARN,
 		KeepOnDelete:  true,

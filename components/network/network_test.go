@@ -274,11 +274,15 @@ func TestDefaultSecurityGroupHasNoRules(t *testing.T) {
 	require.False(t, offlinetest.Has(sg, "egress"))
 }
 
-func TestExplicitZonesSkipTheLookup(t *testing.T) {
+// Pinned zones are used as they are, once a lookup has confirmed that each
+// exists and is not a zone EKS refuses (by ID: the name-to-ID mapping is the
+// account's).
+func TestExplicitZonesAreUsedAsTheyAre(t *testing.T) {
 	t.Parallel()
-	rec, vpc := deploy(t, network.Config{AZCount: 2, AvailabilityZones: []string{"us-east-1d", "us-east-1f"}})
+	rec, vpc := deploy(t, network.Config{AZCount: 2, AvailabilityZones: []string{"us-east-1d", "us-east-1f"}},
+		func(a *network.VpcArgs) { a.ExcludeZoneIDs = []string{"use1-az3"} })
 	require.Equal(t, []string{"us-east-1d", "us-east-1f"}, vpc.Zones)
-	require.Empty(t, rec.Invokes())
+	require.Len(t, rec.Invokes(), 1)
 	require.NotNil(t, rec.Find(tSubnet, "vpc-private-us-east-1f"))
 	require.Equal(t, "10.0.48.0/20", offlinetest.Str(t, rec.Find(tSubnet, "vpc-private-us-east-1d"), "cidrBlock"), "slot d")
 }
@@ -391,8 +395,57 @@ func TestMoreZonesThanTheRegionHas(t *testing.T) {
 		_, err := network.NewVpc(ctx, "vpc", &network.VpcArgs{Account: west, Config: network.Config{AZCount: 3}})
 		return err
 	})
-	require.ErrorContains(t, err, "azCount: the region has 2 availability zones (us-west-1b, us-west-1c), fewer than azCount 3")
+	require.ErrorContains(t, err, "azCount: the region has 2 availability zones that can be used (us-west-1b, us-west-1c), fewer than azCount 3")
 	require.Empty(t, rec.Resources())
+}
+
+// EKS refuses cluster subnets in some zone IDs. The recorder maps us-east-1c
+// to use1-az3 (as some accounts do): chosen zones skip it, and a pinned
+// us-east-1c is refused by name with its ID, before anything is registered.
+func TestZonesEKSRefusesAreNeverUsed(t *testing.T) {
+	t.Parallel()
+	_, vpc := deploy(t, network.Config{AZCount: 3}, func(a *network.VpcArgs) { a.ExcludeZoneIDs = []string{"use1-az3"} })
+	require.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1d"}, vpc.Zones)
+	_, all := deploy(t, network.Config{AZCount: 3})
+	require.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1c"}, all.Zones, "without an exclusion the first three")
+
+	rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := network.NewVpc(ctx, "vpc", &network.VpcArgs{
+			Account:        offlinetest.Account,
+			Config:         network.Config{AZCount: 3, AvailabilityZones: []string{"us-east-1a", "us-east-1c", "us-east-1h"}},
+			ExcludeZoneIDs: []string{"use1-az3"},
+		})
+		return err
+	})
+	require.ErrorContains(t, err, `availabilityZones[1]: "us-east-1c" is zone use1-az3 in this account, which Amazon EKS refuses for cluster subnets`)
+	require.ErrorContains(t, err, `availabilityZones[2]: "us-east-1h" is not an available zone of this region`)
+	require.Empty(t, rec.Resources())
+}
+
+// The stack chooses the zones in its preflight and passes them in; the VPC
+// then asks AWS nothing.
+func TestZonesChosenByTheCallerSkipTheLookup(t *testing.T) {
+	t.Parallel()
+	rec, vpc := deploy(t, network.Config{AZCount: 2}, func(a *network.VpcArgs) { a.Zones = []string{"us-east-1b", "us-east-1d"} })
+	require.Equal(t, []string{"us-east-1b", "us-east-1d"}, vpc.Zones)
+	require.Empty(t, rec.Invokes())
+}
+
+// Nodes need the private subnets' egress before they can pull images: the
+// VPC lists what provides it.
+func TestEgressReadyListsRoutesAndEndpoints(t *testing.T) {
+	t.Parallel()
+	_, vpc := deploy(t, network.Config{AZCount: 2, NATMode: network.NATPerAZ, InterfaceEndpoints: []string{"ecr.api"}})
+	var names []string
+	for _, r := range vpc.EgressReady {
+		urn := string(offlinetest.Await(t, r.URN()).Value.(pulumi.URN))
+		names = append(names, urn[strings.LastIndex(urn, "::")+2:])
+	}
+	require.ElementsMatch(t, []string{
+		"vpc-private-us-east-1a-nat", "vpc-private-us-east-1b-nat",
+		"vpc-private-us-east-1a", "vpc-private-us-east-1b",
+		"vpc-s3", "vpc-dynamodb", "vpc-ecr-api",
+	}, names)
 }
 
 func TestConfigValidate(t *testing.T) {

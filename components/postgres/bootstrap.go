@@ -35,35 +35,35 @@ var SecretFieldAWK string
 // FetchSecretScript is what the Job's init container runs (in the AWS CLI
 // image, with the Job's IAM role): it writes the RDS-managed master secret to
 // the in-memory volume the psql container reads, readable by the Job's user
-// only.
+// only, and downloads the RDS certificate authorities psql verifies the
+// server against. The download is checked against the image's public CAs
+// (curl's default), so nothing on the way can substitute its own.
 const FetchSecretScript = `set -eu
 umask 077
 aws secretsmanager get-secret-value --secret-id "$MASTER_SECRET_ARN" --query SecretString --output text >"$MASTER_SECRET_FILE"
 test -s "$MASTER_SECRET_FILE"
+curl --fail --silent --show-error --proto =https --tlsv1.2 --retry 3 --output "$CA_BUNDLE_FILE" "$CA_BUNDLE_URL"
+grep -q 'BEGIN CERTIFICATE' "$CA_BUNDLE_FILE"
 `
-
-// Environment variables of the psql container that carry the login roles'
-// SCRAM verifiers (from the bootstrap Kubernetes Secret).
-const (
-	MigratorVerifierEnv  = "MIGRATOR_VERIFIER"
-	ReadWriteVerifierEnv = "READWRITE_VERIFIER"
-	ReadOnlyVerifierEnv  = "READONLY_VERIFIER"
-)
 
 // Paths inside the Job's pod.
 const (
 	bootstrapDir     = "/bootstrap"
 	masterSecretDir  = "/run/master"
 	masterSecretFile = masterSecretDir + "/secret.json"
+	caBundleFile     = masterSecretDir + "/rds-ca.pem"
 	// bootstrapUID runs both containers: a fixed non-root user, the same for
 	// both so the psql container can read what the init container wrote.
 	bootstrapUID = 65532
 	// jobHashLength is how many hex digits of the content hash the Job's
 	// name carries.
 	jobHashLength = 10
-	// sslMode is the weakest TLS mode the Job connects with; the server
+	// sslMode is how the Job connects: TLS, with the server's certificate
+	// checked against the RDS certificate authorities and its name against
+	// the instance's address (libpq "verify-full"). "require" would send the
+	// master password to anything that answers on the address. The server
 	// enforces TLS as well (rds.force_ssl).
-	sslMode = "require"
+	sslMode = "verify-full"
 )
 
 // BootstrapFiles are the files of the bootstrap ConfigMap, mounted at
@@ -75,6 +75,7 @@ func BootstrapFiles(r Roles) map[string]string {
 		"rollback.sql":     r.Rollback(),
 		"bootstrap.sh":     BootstrapScript,
 		"secret-field.awk": SecretFieldAWK,
+		"verifiers.sh":     VerifiersScript,
 	}
 }
 
@@ -93,10 +94,26 @@ func JobHash(cfg Config, identifier string) string {
 	for _, l := range []LoginRole{r.Migrator, r.ReadWrite, r.ReadOnly} {
 		fmt.Fprintf(&b, "password %s %d\n", l.Name, l.PasswordVersion)
 	}
-	fmt.Fprintf(&b, "images %s %s\nnamespace %s\ninstance %s %s %d\nsslmode %s\n",
-		cfg.BootstrapImage, cfg.AWSCLIImage, cfg.BootstrapNamespace, identifier, cfg.DatabaseName, cfg.Port, sslMode)
+	fmt.Fprintf(&b, "images %s %s\nnamespace %s\ninstance %s %s %d\nsslmode %s %s\n",
+		cfg.BootstrapImage, cfg.AWSCLIImage, cfg.BootstrapNamespace, identifier, cfg.DatabaseName, cfg.Port, sslMode, cfg.CABundleURL)
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])[:jobHashLength]
+}
+
+// tolerations renders the scheduling's tolerations for a pod spec.
+func tolerations(s parts.Scheduling) corev1.TolerationArray {
+	var out corev1.TolerationArray
+	for _, t := range s.Tolerations {
+		tol := corev1.TolerationArgs{Key: pulumi.String(t.Key), Operator: pulumi.String(t.Operator)}
+		if t.Value != "" {
+			tol.Value = pulumi.String(t.Value)
+		}
+		if t.Effect != "" {
+			tol.Effect = pulumi.String(t.Effect)
+		}
+		out = append(out, tol)
+	}
+	return out
 }
 
 // restricted is the security context of both containers: what the
@@ -253,6 +270,8 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 					// is projected by the EKS pod identity webhook on its own.
 					AutomountServiceAccountToken: pulumi.Bool(false),
 					RestartPolicy:                pulumi.String("Never"),
+					NodeSelector:                 pulumi.ToStringMap(bs.Scheduling.NodeSelector),
+					Tolerations:                  tolerations(bs.Scheduling),
 					SecurityContext: &corev1.PodSecurityContextArgs{
 						RunAsNonRoot:   pulumi.Bool(true),
 						RunAsUser:      pulumi.Int(bootstrapUID),
@@ -275,6 +294,8 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 						Env: corev1.EnvVarArray{
 							env("MASTER_SECRET_ARN", b.c.MasterSecretARN),
 							env("MASTER_SECRET_FILE", pulumi.String(masterSecretFile)),
+							env("CA_BUNDLE_URL", pulumi.String(cfg.CABundleURL)),
+							env("CA_BUNDLE_FILE", pulumi.String(caBundleFile)),
 							env("AWS_REGION", pulumi.String(acct.Region)),
 							env("AWS_STS_REGIONAL_ENDPOINTS", pulumi.String("regional")),
 							env("HOME", pulumi.String("/tmp")),
@@ -295,6 +316,7 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 							env("PGPORT", pulumi.String(strconv.Itoa(cfg.Port))),
 							env("PGDATABASE", pulumi.String(cfg.DatabaseName)),
 							env("PGSSLMODE", pulumi.String(sslMode)),
+							env("PGSSLROOTCERT", pulumi.String(caBundleFile)),
 							env("MASTER_SECRET_FILE", pulumi.String(masterSecretFile)),
 							env("BOOTSTRAP_DIR", pulumi.String(bootstrapDir)),
 							env("HOME", pulumi.String("/tmp")),

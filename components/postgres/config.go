@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"cmp"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -107,9 +108,19 @@ type Config struct {
 	// mirrored on ECR Public; psql 17 talks to servers 9.2 and later).
 	BootstrapImage string `json:"bootstrapImage"`
 	// AWSCLIImage is the AWS CLI image the Job's init container fetches the
-	// master secret with, with a tag or digest; default
-	// "public.ecr.aws/aws-cli/aws-cli:2.27.0".
+	// master secret and the RDS certificate bundle with (it needs `aws` and
+	// `curl`), with a tag or digest; default
+	// "public.ecr.aws/aws-cli/aws-cli:2.36.7" (aws/aws-cli tag 2.36.7,
+	// 2026-07-23; its docker/Dockerfile builds on amazonlinux:2023, whose
+	// image carries curl-minimal).
 	AWSCLIImage string `json:"awsCliImage"`
+	// CABundleURL is where the Job downloads the RDS certificate
+	// authorities it verifies the server against (sslmode=verify-full), over
+	// HTTPS checked against the image's public CAs; default AWS's global
+	// bundle, "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"
+	// (RDS User Guide, "Using SSL/TLS to encrypt a connection to a DB
+	// instance", Certificate bundles for all AWS Regions).
+	CABundleURL string `json:"caBundleUrl"`
 }
 
 // RolesConfig is the "roles" object of the database configuration.
@@ -158,7 +169,8 @@ func DefaultConfig() Config {
 		},
 		BootstrapNamespace: "platform-system",
 		BootstrapImage:     "public.ecr.aws/docker/library/postgres:17-alpine",
-		AWSCLIImage:        "public.ecr.aws/aws-cli/aws-cli:2.27.0",
+		AWSCLIImage:        "public.ecr.aws/aws-cli/aws-cli:2.36.7",
+		CABundleURL:        "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
 	}
 }
 
@@ -199,6 +211,7 @@ func (c Config) withDefaults() Config {
 	c.BootstrapNamespace = cmp.Or(c.BootstrapNamespace, d.BootstrapNamespace)
 	c.BootstrapImage = cmp.Or(c.BootstrapImage, d.BootstrapImage)
 	c.AWSCLIImage = cmp.Or(c.AWSCLIImage, d.AWSCLIImage)
+	c.CABundleURL = cmp.Or(c.CABundleURL, d.CABundleURL)
 	return c
 }
 
@@ -310,6 +323,9 @@ func (c Config) Validate() error {
 		if !imageRE.MatchString(img.v) || strings.HasSuffix(img.v, ":latest") {
 			p.Addf(img.path, "must be an image reference with a pinned tag or digest (not \"latest\"), such as \"public.ecr.aws/docker/library/postgres:17-alpine\", got %q", img.v)
 		}
+	}
+	if u, err := url.Parse(c.CABundleURL); err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(c.CABundleURL, "\"'`$\\ ") {
+		p.Addf("caBundleUrl", "must be an https:// URL of a PEM bundle of RDS certificate authorities, such as \"https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem\", got %q", c.CABundleURL)
 	}
 	return p.Err()
 }

@@ -20,8 +20,9 @@ func Parameters(cfg Config) []rds.ParameterGroupParameter {
 		p("log_disconnections", "1", immediate),
 		p("log_lock_waits", "1", immediate),
 		p("log_min_duration_statement", strconv.Itoa(cfg.SlowQueryMs), immediate),
-		// DDL only: role passwords reach the server as SCRAM verifiers, and
-		// no other statement of ours carries a credential.
+		// DDL only. The bootstrap's role passwords reach the server as COPY
+		// data, never in a statement's text (Roles.Apply), so neither this
+		// nor log_min_duration_statement can write them to the log.
 		p("log_statement", "ddl", immediate),
 		p("password_encryption", "scram-sha-256", immediate),
 		p("rds.force_ssl", "1", reboot),

@@ -22,8 +22,31 @@ const TypeToken = "platform:data:Postgres"
 
 // LogExports are the PostgreSQL logs RDS exports to CloudWatch Logs, each
 // into a log group this component creates first (with retention and our
-// key) so RDS does not create an unencrypted, never-expiring one.
-var LogExports = []string{"postgresql", "upgrade"}
+// key) so RDS does not create an unencrypted, never-expiring one. With IAM
+// authentication on, failed token logins go to "iam-db-auth-error" (RDS API
+// CreateDBInstance, EnableCloudwatchLogsExports: "RDS for PostgreSQL -
+// postgresql | upgrade | iam-db-auth-error"), which is exported too.
+func (c Config) LogExports() []string {
+	logs := []string{"postgresql", "upgrade"}
+	if c.iamAuth() {
+		logs = append(logs, "iam-db-auth-error")
+	}
+	return logs
+}
+
+// LogGroupName is the fixed log group RDS writes one export of an instance
+// to.
+func LogGroupName(identifier, log string) string {
+	return "/aws/rds/instance/" + identifier + "/" + log
+}
+
+func logGroupNames(identifier string, logs []string) []string {
+	out := make([]string, len(logs))
+	for i, l := range logs {
+		out[i] = LogGroupName(identifier, l)
+	}
+	return out
+}
 
 // DatabaseArgs configures a Database.
 type DatabaseArgs struct {
@@ -64,9 +87,13 @@ type BootstrapArgs struct {
 	// and issuer, for the Job's own IAM role; required.
 	OIDCProviderARN pulumi.StringInput
 	OIDCIssuerURL   pulumi.StringInput
-	// DependsOn are the resources the Job's pod needs before it can run (the
-	// node groups); default none.
+	// DependsOn are the resources the Job's pod needs before it can run and
+	// resolve the database's name (the cluster's PodsReady: nodes and
+	// CoreDNS); default none.
 	DependsOn []pulumi.Resource
+	// Scheduling places the Job's pod (on the system node group, when the
+	// cluster has one); default anywhere.
+	Scheduling parts.Scheduling
 }
 
 // Database is the platform's PostgreSQL database.
@@ -206,11 +233,11 @@ func (b *builder) tags(suffix string) pulumi.StringMap {
 func (b *builder) build() error {
 	ctx, name, cfg, acct := b.ctx, b.name, b.cfg, b.args.Account
 	key, err := parts.NewKey(ctx, name+"-key", parts.KeyArgs{
-		Account:             acct,
-		Description:         "PostgreSQL " + b.identifier + ": storage, Performance Insights, logs and credentials",
-		AllowCloudWatchLogs: true,
-		Protect:             b.args.Protect,
-		Tags:                b.args.Tags,
+		Account:       acct,
+		Description:   "PostgreSQL " + b.identifier + ": storage, Performance Insights, logs and credentials",
+		LogGroupNames: logGroupNames(b.identifier, cfg.LogExports()),
+		Protect:       b.args.Protect,
+		Tags:          b.args.Tags,
 	}, b.parent)
 	if err != nil {
 		return err
@@ -220,9 +247,9 @@ func (b *builder) build() error {
 	// RDS writes to fixed log-group names; creating them first gives them a
 	// retention and our key (RDS would create them with neither).
 	var logGroups []pulumi.Resource
-	for _, log := range LogExports {
+	for _, log := range cfg.LogExports() {
 		lg, err := parts.NewLogGroup(ctx, name+"-"+log, parts.LogGroupArgs{
-			Name:          "/aws/rds/instance/" + b.identifier + "/" + log,
+			Name:          LogGroupName(b.identifier, log),
 			RetentionDays: cfg.LogRetentionDays,
 			KMSKeyARN:     key.ARN,
 			Tags:          b.args.Tags,
@@ -281,7 +308,7 @@ func (b *builder) build() error {
 		lifecycle = "open-source-rds-extended-support"
 	}
 	exports := pulumi.StringArray{}
-	for _, l := range LogExports {
+	for _, l := range cfg.LogExports() {
 		exports = append(exports, pulumi.String(l))
 	}
 	inst, err := rds.NewInstance(ctx, name, &rds.InstanceArgs{
@@ -378,8 +405,15 @@ func (b *builder) build() error {
 
 // parameterGroup creates the group for the engine's major version. Its
 // resource name carries the family, so a major upgrade creates the new
-// group before the instance moves to it and deletes the old one after,
-// instead of replacing the group the instance is using.
+// group before the instance moves to it instead of replacing the group the
+// instance is using. The group is retained when it leaves the program: with
+// applyImmediately false, RDS moves the instance to the new group only in
+// the maintenance window, and until then it refuses to delete the old one,
+// which the provider retries for three minutes before failing the update
+// (terraform-provider-aws internal/service/rds/parameter_group.go,
+// resourceParameterGroupDelete, InvalidDBParameterGroupStateFault). Retained,
+// the superseded group stays behind, unused and free, for an operator to
+// delete (docs/operations.md, "Major version upgrades").
 func (b *builder) parameterGroup() (*rds.ParameterGroup, error) {
 	family := b.cfg.Family()
 	var params rds.ParameterGroupParameterArray
@@ -392,10 +426,10 @@ func (b *builder) parameterGroup() (*rds.ParameterGroup, error) {
 	}
 	pg, err := rds.NewParameterGroup(b.ctx, b.name+"-"+family, &rds.ParameterGroupArgs{
 		Family:      pulumi.String(family),
-		Description: pulumi.String(strings.TrimPrefix(family, "postgres") + ": TLS only, SCRAM passwords, connection and slow-query logging, pg_stat_statements"),
+		Description: pulumi.String(strings.TrimPrefix(family, "postgres") + ": TLS only, SCRAM passwords, connection and slow-query logging, pg_stat_statements preloaded"),
 		Parameters:  params,
 		Tags:        b.tags("-" + family),
-	}, b.parent)
+	}, b.parent, pulumi.RetainOnDelete(true))
 	if err != nil {
 		return nil, fmt.Errorf("parameter group: %w", err)
 	}

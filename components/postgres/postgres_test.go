@@ -169,7 +169,7 @@ func TestDefaults(t *testing.T) {
 		got := offlinetest.Prop(t, inst, path)
 		require.Equal(t, want, got.V, "instance input %s", path)
 	}
-	require.Equal(t, []string{"postgresql", "upgrade"}, offlinetest.Strs(t, inst, "enabledCloudwatchLogsExports"))
+	require.Equal(t, []string{"postgresql", "upgrade", "iam-db-auth-error"}, offlinetest.Strs(t, inst, "enabledCloudwatchLogsExports"))
 	require.False(t, offlinetest.Has(inst, "password"), "no master password may be sent: RDS manages it")
 	require.False(t, inst.Protect)
 
@@ -207,7 +207,12 @@ func TestKeyAndLogGroups(t *testing.T) {
 	require.Contains(t, offlinetest.Str(t, key, "policy"), "logs.us-east-1.amazonaws.com", "CloudWatch Logs must be able to use the key")
 	keyARN, _ := offline.GetString(key.Outputs, "arn")
 	inst := offlinetest.Find(t, rec, instanceType, "db")
-	for _, l := range postgres.LogExports {
+	logs := postgres.DefaultConfig().LogExports()
+	require.Equal(t, []string{"postgresql", "upgrade", "iam-db-auth-error"}, logs, "IAM authentication is on by default: its failures are exported too")
+	require.Equal(t, logs, offlinetest.Strs(t, inst, "enabledCloudwatchLogsExports"))
+	for _, l := range logs {
+		// The key serves exactly these log groups.
+		require.Contains(t, offlinetest.Str(t, key, "policy"), "log-group:/aws/rds/instance/"+identifier+"/"+l)
 		lg := offlinetest.Find(t, rec, "aws:cloudwatch/logGroup:LogGroup", "db-"+l)
 		require.Equal(t, "/aws/rds/instance/"+identifier+"/"+l, offlinetest.Str(t, lg, "name"))
 		require.Equal(t, 30.0, offlinetest.Num(t, lg, "retentionInDays"))
@@ -237,6 +242,7 @@ func TestParameterGroup(t *testing.T) {
 			require.Len(t, pgs, 1)
 			pg := pgs[0]
 			require.Equal(t, tc.name, pg.Name, "the resource name carries the family, so a major upgrade adds a group")
+			require.True(t, pg.RetainOnDelete, "the superseded group is left behind, not deleted while the instance still uses it")
 			require.Equal(t, tc.family, offlinetest.Str(t, pg, "family"))
 			require.Equal(t, tc.version, offlinetest.Str(t, offlinetest.Find(t, rec, instanceType, "db"), "engineVersion"))
 			params := map[string]string{}

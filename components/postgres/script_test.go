@@ -66,20 +66,35 @@ func TestSecretFieldAWK(t *testing.T) {
 	}
 }
 
-// TestFetchSecretScript runs the init container's script with a stand-in
-// aws command.
+// TestFetchSecretScript runs the init container's script with stand-in aws
+// and curl commands.
 func TestFetchSecretScript(t *testing.T) {
 	t.Parallel()
 	sh := requireTool(t, "sh")
 	bin := t.TempDir()
-	fake := `#!/bin/sh
+	fakeAWS := `#!/bin/sh
 [ "$1 $2 $3 $4" = "secretsmanager get-secret-value --secret-id $MASTER_SECRET_ARN" ] || { echo "unexpected: $*" >&2; exit 9; }
 printf '%s\n' '{"username":"platform_admin","password":"pw"}'
 `
-	require.NoError(t, os.WriteFile(filepath.Join(bin, "aws"), []byte(fake), 0o700))
-	out := filepath.Join(t.TempDir(), "secret.json")
+	// curl must be asked for HTTPS only, failing on HTTP errors, and write
+	// where the script says.
+	fakeCurl := `#!/bin/sh
+case " $* " in *" --fail "*) ;; *) echo "no --fail" >&2; exit 9 ;; esac
+case " $* " in *" --proto =https "*) ;; *) echo "not https-only" >&2; exit 9 ;; esac
+out=""
+while [ $# -gt 0 ]; do [ "$1" = --output ] && out=$2; shift; done
+printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' >"$out"
+`
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "aws"), []byte(fakeAWS), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "curl"), []byte(fakeCurl), 0o700))
+	dir := t.TempDir()
+	out, ca := filepath.Join(dir, "secret.json"), filepath.Join(dir, "rds-ca.pem")
+	env := func(secret, bundle string) []string {
+		return []string{"PATH=" + bin + ":/usr/bin:/bin", "MASTER_SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-x",
+			"MASTER_SECRET_FILE=" + secret, "CA_BUNDLE_URL=https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem", "CA_BUNDLE_FILE=" + bundle}
+	}
 	cmd := exec.Command(sh, "-c", postgres.FetchSecretScript)
-	cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "MASTER_SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-x", "MASTER_SECRET_FILE=" + out}
+	cmd.Env = env(out, ca)
 	msg, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(msg))
 	require.Empty(t, msg, "the script prints nothing")
@@ -89,11 +104,20 @@ printf '%s\n' '{"username":"platform_admin","password":"pw"}'
 	st, err := os.Stat(out)
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "readable by the Job's user only")
+	bundle, err := os.ReadFile(ca)
+	require.NoError(t, err)
+	require.Contains(t, string(bundle), "BEGIN CERTIFICATE")
+
+	// A download that is not a certificate bundle fails the init container.
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "curl"), []byte("#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output ] && out=$2; shift; done\necho '<html>captive portal</html>' >\"$out\"\n"), 0o700))
+	cmd = exec.Command(sh, "-c", postgres.FetchSecretScript)
+	cmd.Env = env(filepath.Join(t.TempDir(), "s.json"), filepath.Join(t.TempDir(), "ca.pem"))
+	require.Error(t, cmd.Run())
 
 	// A failing aws call fails the init container.
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "aws"), []byte("#!/bin/sh\nexit 255\n"), 0o700))
 	cmd = exec.Command(sh, "-c", postgres.FetchSecretScript)
-	cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "MASTER_SECRET_ARN=x", "MASTER_SECRET_FILE=" + filepath.Join(t.TempDir(), "s.json")}
+	cmd.Env = env(filepath.Join(t.TempDir(), "s.json"), filepath.Join(t.TempDir(), "ca.pem"))
 	require.Error(t, cmd.Run())
 }
 

@@ -135,7 +135,7 @@ func newFixture(t *testing.T, iamAuth bool) *fixture {
 	r.MasterUsername = f.master
 	require.NoError(t, r.Validate())
 	f.roles = r
-	for _, v := range []string{postgres.MigratorPasswordVar, postgres.ReadWritePasswordVar, postgres.ReadOnlyPasswordVar} {
+	for _, v := range []string{postgres.MigratorVerifierEnv, postgres.ReadWriteVerifierEnv, postgres.ReadOnlyVerifierEnv} {
 		pw := "Pw" + randomSuffix(t) + randomSuffix(t) + randomSuffix(t)
 		verifier, err := postgres.SCRAMVerifier(pw, []byte("salt-"+v+"-"+sfx), postgres.SCRAMIterations)
 		require.NoError(t, err)
@@ -242,9 +242,9 @@ func (f *fixture) bootstrap(extraEnv ...string) (string, error) {
 		"PGSSLMODE=disable",
 		"MASTER_SECRET_FILE=" + secretFile,
 		"BOOTSTRAP_DIR=" + f.dir,
-		postgres.MigratorVerifierEnv + "=" + f.verifiers[postgres.MigratorPasswordVar],
-		postgres.ReadWriteVerifierEnv + "=" + f.verifiers[postgres.ReadWritePasswordVar],
-		postgres.ReadOnlyVerifierEnv + "=" + f.verifiers[postgres.ReadOnlyPasswordVar],
+		postgres.MigratorVerifierEnv + "=" + f.verifiers[postgres.MigratorVerifierEnv],
+		postgres.ReadWriteVerifierEnv + "=" + f.verifiers[postgres.ReadWriteVerifierEnv],
+		postgres.ReadOnlyVerifierEnv + "=" + f.verifiers[postgres.ReadOnlyVerifierEnv],
 	}, extraEnv...)
 	out, err := cmd.CombinedOutput()
 	if err == nil {
@@ -324,9 +324,9 @@ func TestRolesSQLBoundaries(t *testing.T) {
 	require.Equal(t, first, f.snapshot(), "a second run of apply.sql must change nothing")
 
 	schema := r.Schema
-	mig := f.as(postgres.MigratorPasswordVar, r.Migrator.Name)
-	rw := f.as(postgres.ReadWritePasswordVar, r.ReadWrite.Name)
-	ro := f.as(postgres.ReadOnlyPasswordVar, r.ReadOnly.Name)
+	mig := f.as(postgres.MigratorVerifierEnv, r.Migrator.Name)
+	rw := f.as(postgres.ReadWriteVerifierEnv, r.ReadWrite.Name)
+	ro := f.as(postgres.ReadOnlyVerifierEnv, r.ReadOnly.Name)
 
 	// The migrator acts as the owner and may change the schema.
 	require.Equal(t, r.Owner, f.queryString(mig, `SELECT current_user::text`))
@@ -431,22 +431,29 @@ func TestRolesSQLIAMSwitch(t *testing.T) {
 	f.mustBootstrap()
 	require.Equal(t, first, f.snapshot())
 	// The password roles still work.
-	f.as(postgres.ReadOnlyPasswordVar, f.roles.ReadOnly.Name)
+	f.as(postgres.ReadOnlyVerifierEnv, f.roles.ReadOnly.Name)
 }
 
 func TestRolesSQLRefusals(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, false)
 
-	// A missing password variable stops the script before it changes anything.
-	cmd := exec.Command(f.srv.psql, "-X", "--single-transaction", "-v", "ON_ERROR_STOP=1",
-		"-v", postgres.MigratorPasswordVar+"=x", "-v", postgres.ReadWritePasswordVar+"=y", "-f", filepath.Join(f.dir, "apply.sql"))
-	cmd.Env = []string{"PGHOST=" + f.srv.cfg.Host, fmt.Sprintf("PGPORT=%d", f.srv.cfg.Port), "PGDATABASE=" + f.db,
-		"PGUSER=" + f.master, "PGPASSWORD=" + f.masterPass, "PGSSLMODE=disable"}
-	out, err := cmd.CombinedOutput()
-	require.Error(t, err)
-	require.Contains(t, string(out), "psql variable "+postgres.ReadOnlyPasswordVar+" is not set")
-	require.Zero(t, f.roleCount(f.roles.RoleNames()))
+	// A missing verifier, or a plaintext password where a verifier belongs,
+	// stops the script before it changes anything.
+	for _, env := range [][]string{
+		{postgres.MigratorVerifierEnv + "=" + f.verifiers[postgres.MigratorVerifierEnv], postgres.ReadWriteVerifierEnv + "=" + f.verifiers[postgres.ReadWriteVerifierEnv]},
+		{postgres.MigratorVerifierEnv + "=" + f.verifiers[postgres.MigratorVerifierEnv], postgres.ReadWriteVerifierEnv + "=" + f.verifiers[postgres.ReadWriteVerifierEnv], postgres.ReadOnlyVerifierEnv + "=plaintext"},
+	} {
+		cmd := exec.Command(f.srv.psql, "-X", "--single-transaction", "-v", "ON_ERROR_STOP=1", "-f", "apply.sql")
+		cmd.Dir = f.dir
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "PGHOST=" + f.srv.cfg.Host, fmt.Sprintf("PGPORT=%d", f.srv.cfg.Port), "PGDATABASE=" + f.db,
+			"PGUSER=" + f.master, "PGPASSWORD=" + f.masterPass, "PGSSLMODE=disable"}, env...)
+		out, err := cmd.CombinedOutput()
+		require.Error(t, err)
+		require.Contains(t, string(out), "environment variable "+postgres.ReadOnlyVerifierEnv+" must hold a SCRAM-SHA-256 verifier")
+		require.NotContains(t, string(out), "plaintext", "the refusal does not echo the value")
+		require.Zero(t, f.roleCount(f.roles.RoleNames()))
+	}
 
 	// The wrong database is refused.
 	wrong := f.roles
@@ -463,4 +470,49 @@ func TestRolesSQLRefusals(t *testing.T) {
 	out3, err := f.bootstrap()
 	require.Error(t, err)
 	require.Contains(t, out3, `the master secret has no readable "password"`)
+}
+
+// The parameter group logs every DDL statement, and ALTER ROLE ... PASSWORD
+// is one. With the server logging every statement it receives and every
+// statement's duration (stricter than the parameter group), a bootstrap
+// leaves no verifier and no password in the server log: they travel as COPY
+// data and are used inside PL/pgSQL.
+func TestBootstrapKeepsVerifiersOutOfTheServerLog(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, true)
+	admin := f.admin("postgres")
+	f.exec(admin, fmt.Sprintf(`ALTER ROLE %s SET log_statement = 'all'`, f.master))
+	f.exec(admin, fmt.Sprintf(`ALTER ROLE %s SET log_min_duration_statement = 0`, f.master))
+
+	var logFile string
+	err := admin.QueryRow(context.Background(), `SELECT current_setting('data_directory') || '/server.log'`).Scan(&logFile)
+	require.NoError(t, err)
+	readLog := func() string {
+		var content string
+		err := admin.QueryRow(context.Background(), `SELECT pg_read_file($1)`, logFile).Scan(&content)
+		if err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("reading the server log %s (the server .ci/start-postgres.sh starts logs there): %v", logFile, err)
+			}
+			t.Skipf("the server log %s cannot be read (a server not started by .ci/start-postgres.sh): %v", logFile, err)
+		}
+		return content
+	}
+	before := len(readLog())
+
+	f.mustBootstrap()
+	logged := readLog()[before:]
+	require.Regexp(t, `COPY\s+platform_verifiers\s+FROM\s+STDIN`, logged, "the server did log the bootstrap's statements")
+	require.Contains(t, logged, "ALTER ROLE", "DDL statements are in the log")
+	for name, v := range f.verifiers {
+		require.NotContains(t, logged, v, "%s's verifier reached the server log", name)
+		_, salted, _ := strings.Cut(v, "$")
+		require.NotContains(t, logged, salted, "%s's verifier reached the server log", name)
+	}
+	for name, pw := range f.passwords {
+		require.NotContains(t, logged, pw, "%s's password reached the server log", name)
+	}
+	require.NotContains(t, logged, f.masterPass)
+	// The roles did get their passwords.
+	f.as(postgres.ReadOnlyVerifierEnv, f.roles.ReadOnly.Name)
 }

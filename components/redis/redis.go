@@ -135,6 +135,19 @@ func (b *builder) tags(suffix string) pulumi.StringMap {
 	return parts.Tags(parts.PhysicalName(b.ctx, b.name+suffix, 255), b.args.Tags)
 }
 
+// LogTypes are the logs ElastiCache delivers to CloudWatch Logs.
+var LogTypes = []string{"slow-log", "engine-log"}
+
+// LogGroupName is where a cache's log of one type goes. The /aws/vendedlogs/
+// prefix keeps CloudWatch Logs from adding each group to the account's
+// resource policy for vended logs, which is capped at 5,120 characters
+// (CloudWatch Logs guide, "Enabling logging from AWS services": "log group
+// names that start with /aws/vendedlogs/ ... do not count against the
+// policy size").
+func LogGroupName(cache, logType string) string {
+	return "/aws/vendedlogs/elasticache/" + cache + "/" + logType
+}
+
 func (b *builder) build(family string) error {
 	ctx, name, cfg := b.ctx, b.name, b.cfg
 	physical := parts.PhysicalName(ctx, name, 200)
@@ -143,9 +156,9 @@ func (b *builder) build(family string) error {
 		Account:     b.args.Account,
 		Description: "ElastiCache " + physical + ": data at rest, snapshots, logs and the AUTH secret",
 		// The slow and engine log groups are encrypted with this key too.
-		AllowCloudWatchLogs: true,
-		Protect:             b.args.Protect,
-		Tags:                b.args.Tags,
+		LogGroupNames: []string{LogGroupName(physical, LogTypes[0]), LogGroupName(physical, LogTypes[1])},
+		Protect:       b.args.Protect,
+		Tags:          b.args.Tags,
 	}, b.parent)
 	if err != nil {
 		return err
@@ -172,8 +185,13 @@ func (b *builder) build(family string) error {
 	}
 
 	// The family is part of the resource name: a major upgrade creates a new
-	// group, moves the cache to it, and only then deletes the old one (which
-	// ElastiCache refuses while it is in use).
+	// group and moves the cache to it. The old one is retained when it leaves
+	// the program, not deleted: ElastiCache refuses to delete a group still in
+	// use, and with applyImmediately false the cache moves only in its
+	// maintenance window (terraform-provider-aws
+	// internal/service/elasticache/parameter_group.go retries the delete for
+	// a few minutes, then fails the update). An operator deletes it later
+	// (docs/operations.md, "Major version upgrades").
 	params := elasticache.ParameterGroupParameterArray{}
 	for _, k := range slices.Sorted(maps.Keys(cfg.Parameters)) {
 		params = append(params, elasticache.ParameterGroupParameterArgs{Name: pulumi.String(k), Value: pulumi.String(cfg.Parameters[k])})
@@ -183,14 +201,15 @@ func (b *builder) build(family string) error {
 		Description: pulumi.String(fmt.Sprintf("%s parameters of %s", family, physical)),
 		Parameters:  params,
 		Tags:        b.tags("-" + family),
-	}, b.parent)
+	}, b.parent, pulumi.RetainOnDelete(true))
 	if err != nil {
 		return fmt.Errorf("parameter group: %w", err)
 	}
 
 	logs := elasticache.ReplicationGroupLogDeliveryConfigurationArray{}
-	for _, logType := range []string{"slow-log", "engine-log"} {
+	for _, logType := range LogTypes {
 		lg, err := parts.NewLogGroup(ctx, name+"-"+logType, parts.LogGroupArgs{
+			Name:          LogGroupName(physical, logType),
 			RetentionDays: cfg.LogRetentionDays,
 			KMSKeyARN:     key.ARN,
 			Tags:          b.args.Tags,

@@ -243,6 +243,14 @@ func TestLogDelivery(t *testing.T) {
 	}
 	require.Equal(t, map[string]string{"slow-log": "cache-slow-log", "engine-log": "cache-engine-log"}, seen)
 	require.False(t, offlinetest.Has(rg, "logDeliveryConfigurations[2]"))
+	// Named under /aws/vendedlogs/, which keeps them out of the account's
+	// size-capped log-delivery resource policy; the key serves exactly them.
+	for _, lt := range []string{"slow-log", "engine-log"} {
+		name := "/aws/vendedlogs/elasticache/platform-test-cache/" + lt
+		require.Contains(t, groups, name)
+		require.Contains(t, offlinetest.Str(t, key, "policy"), "log-group:"+name)
+	}
+	require.NotContains(t, offlinetest.Str(t, key, "policy"), "log-group:*")
 }
 
 func TestSecurityGroupIngress(t *testing.T) {
@@ -303,6 +311,7 @@ func TestSubnetAndParameterGroups(t *testing.T) {
 
 			pg := rec.Find(tParamGroup, "cache-"+tt.family)
 			require.NotNil(t, pg, "the family is in the parameter group's name")
+			require.True(t, pg.RetainOnDelete, "a superseded group stays until the cache has left it (major upgrades)")
 			require.Equal(t, tt.family, offlinetest.Str(t, pg, "family"))
 			require.Equal(t, offlinetest.OutputString(t, pg, "name"), offlinetest.Str(t, rg, "parameterGroupName"))
 			var got []string

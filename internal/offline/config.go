@@ -26,10 +26,29 @@ type StackConfig struct {
 	Stack      string
 	Values     map[string]string
 	SecretKeys []string
+	// Caller is the IAM role the run acts as; default Identity's choice.
+	Caller string
 }
 
 // Region returns aws:region, or "" if unset.
 func (c StackConfig) Region() string { return c.Values["aws:region"] }
+
+// Identity is the IAM role an offline run acts as: the first of the
+// cluster's admin roles (<project>:cluster.adminRoleArns), the role `pulumi
+// up` is documented to run as; "" when the stack names none, and the
+// recorder's default then.
+func (c StackConfig) Identity() string {
+	if c.Caller != "" {
+		return c.Caller
+	}
+	var cluster struct {
+		AdminRoleARNs []string `json:"adminRoleArns"`
+	}
+	if json.Unmarshal([]byte(c.Values[c.Project+":cluster"]), &cluster) != nil || len(cluster.AdminRoleARNs) == 0 {
+		return ""
+	}
+	return cluster.AdminRoleARNs[0]
+}
 
 // With returns a copy with key set to value (objects and arrays are encoded as
 // JSON, as the engine does). Tests use it to vary one key of a real stack.

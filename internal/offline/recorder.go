@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -70,6 +71,9 @@ type Recorder struct {
 	// zones the mock returns.
 	Region    string
 	AccountID string
+	// Identity is the IAM role the mocked caller acts as (getCallerIdentity
+	// answers with a session of it); its account is AccountID.
+	Identity string
 	// Project and Stack build URNs that match the SDK's.
 	Project string
 	Stack   string
@@ -84,7 +88,21 @@ func NewRecorder(project, stack, region string) *Recorder {
 	if region == "" {
 		region = "us-east-1"
 	}
-	return &Recorder{Region: region, AccountID: "123456789012", Project: project, Stack: stack}
+	return &Recorder{Region: region, AccountID: DefaultAccountID, Identity: "arn:aws:iam::" + DefaultAccountID + ":role/offline", Project: project, Stack: stack}
+}
+
+// DefaultAccountID is the account the recorder deploys into unless it
+// assumes another identity.
+const DefaultAccountID = "123456789012"
+
+// Assume makes the mocked caller act as roleARN, in that role's account.
+func (r *Recorder) Assume(roleARN string) error {
+	parts := strings.SplitN(roleARN, ":", 6)
+	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") || len(parts[4]) != 12 {
+		return fmt.Errorf("offline identity %q is not an IAM role ARN", roleARN)
+	}
+	r.Identity, r.AccountID = roleARN, parts[4]
+	return nil
 }
 
 var _ pulumi.MockResourceMonitor = (*Recorder)(nil)

@@ -9,6 +9,11 @@ import (
 // dryRun selects preview (true) or update (false) semantics.
 func Run(cfg StackConfig, dryRun bool, program pulumi.RunFunc) (*Recorder, error) {
 	rec := NewRecorder(cfg.Project, cfg.Stack, cfg.Region())
+	if id := cfg.Identity(); id != "" {
+		if err := rec.Assume(id); err != nil {
+			return rec, err
+		}
+	}
 	err := pulumi.RunErr(program,
 		pulumi.WithMocks(cfg.Project, cfg.Stack, rec),
 		cfg.RunOption(),

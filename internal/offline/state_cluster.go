@@ -15,6 +15,21 @@ const fakeCA = "-----BEGIN CERTIFICATE-----\nTUlJT0ZGTElORUVLU0NMVVNURVJDQQ==\n-
 
 // clusterState computes what AWS returns for the cluster component (EKS, IAM, Kubernetes).
 var clusterState = map[string]stateFunc{
+	// A local command's output is what it printed; the commands the
+	// cluster runs print nothing the program reads but "ready".
+	"command:local:Command": func(_ *Recorder, _, _ string, s resource.PropertyMap) {
+		out := ""
+		if strings.HasSuffix(str(s, "create"), "echo ready") {
+			out = "ready"
+		}
+		setDefault(s, "stdout", resource.NewProperty(out))
+		setDefault(s, "stderr", resource.NewProperty(""))
+	},
+	"aws:iam/serviceLinkedRole:ServiceLinkedRole": func(r *Recorder, _, _ string, s resource.PropertyMap) {
+		svc := str(s, "awsServiceName")
+		s["arn"] = resource.NewProperty(r.ARN("iam", "role/aws-service-role/"+svc+"/AWSServiceRoleForAutoScaling"))
+		s["name"] = resource.NewProperty("AWSServiceRoleForAutoScaling")
+	},
 	"aws:eks/cluster:Cluster": func(r *Recorder, name, id string, s resource.PropertyMap) {
 		clusterName := str(s, "name")
 		if clusterName == "" {

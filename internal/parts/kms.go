@@ -14,9 +14,14 @@ type KeyArgs struct {
 	Description string  // required; at least six characters (KMS-07)
 	// AliasName is the alias without "alias/"; default PhysicalName(name).
 	AliasName string
-	// AllowCloudWatchLogs lets CloudWatch Logs in the key's region use the key
-	// for log groups of this account (they cannot use a key otherwise).
-	AllowCloudWatchLogs bool
+	// LogGroupNames are the log groups (in the key's account and region)
+	// CloudWatch Logs may encrypt with the key: it cannot use a key
+	// otherwise, and naming each group keeps the key from serving any other
+	// (the AWS CloudWatch Logs guide, "Encrypt log data in CloudWatch Logs
+	// using AWS KMS", scopes the statement with
+	// kms:EncryptionContext:aws:logs:arn set to the log group's ARN).
+	// Default none.
+	LogGroupNames []string
 	// Statements are extra key-policy statements (e.g. for a service-linked
 	// role that must create grants).
 	Statements []map[string]any
@@ -52,7 +57,7 @@ func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.Resou
 	if window < 7 || window > 30 {
 		return nil, fmt.Errorf("key %q: deletion window must be between 7 and 30 days, got %d", name, window)
 	}
-	policy, err := KeyPolicy(args.Account, args.AllowCloudWatchLogs, args.Statements...)
+	policy, err := KeyPolicy(args.Account, args.LogGroupNames, args.Statements...)
 	if err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
@@ -82,9 +87,9 @@ func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.Resou
 }
 
 // KeyPolicy renders a key policy: the account root may administer and use the
-// key (so IAM policies can grant use), CloudWatch Logs may use it for this
-// account's log groups when allowLogs is set, plus extra statements.
-func KeyPolicy(a Account, allowLogs bool, extra ...map[string]any) (string, error) {
+// key (so IAM policies can grant use), CloudWatch Logs may use it for the
+// named log groups of this account and region, plus extra statements.
+func KeyPolicy(a Account, logGroups []string, extra ...map[string]any) (string, error) {
 	statements := []map[string]any{{
 		"Sid":       "AccountRootAdministers",
 		"Effect":    "Allow",
@@ -92,7 +97,11 @@ func KeyPolicy(a Account, allowLogs bool, extra ...map[string]any) (string, erro
 		"Action":    "kms:*",
 		"Resource":  "*",
 	}}
-	if allowLogs {
+	if len(logGroups) > 0 {
+		arns := make([]string, len(logGroups))
+		for i, g := range logGroups {
+			arns[i] = a.ARN("logs", a.Region, "log-group:"+g)
+		}
 		statements = append(statements, map[string]any{
 			"Sid":       "CloudWatchLogsUsesKey",
 			"Effect":    "Allow",
@@ -100,8 +109,8 @@ func KeyPolicy(a Account, allowLogs bool, extra ...map[string]any) (string, erro
 			"Action":    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 			"Resource":  "*",
 			"Condition": map[string]any{
-				"ArnLike": map[string]any{
-					"kms:EncryptionContext:aws:logs:arn": a.ARN("logs", a.Region, "log-group:*"),
+				"ArnEquals": map[string]any{
+					"kms:EncryptionContext:aws:logs:arn": arns,
 				},
 			},
 		})

@@ -16,7 +16,7 @@ var acct = parts.Account{ID: "123456789012", Region: "eu-west-1", Partition: "aw
 
 func TestKeyPolicy(t *testing.T) {
 	t.Parallel()
-	doc, err := parts.KeyPolicy(acct, true, map[string]any{"Sid": "Extra"})
+	doc, err := parts.KeyPolicy(acct, []string{"/aws/eks/c/cluster", "/aws/vpc/flow-logs/v"}, map[string]any{"Sid": "Extra"})
 	require.NoError(t, err)
 	var p struct {
 		Statement []map[string]any
@@ -25,10 +25,14 @@ func TestKeyPolicy(t *testing.T) {
 	require.Len(t, p.Statement, 3)
 	require.Equal(t, map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, p.Statement[0]["Principal"], "the account keeps control")
 	require.Equal(t, map[string]any{"Service": "logs.eu-west-1.amazonaws.com"}, p.Statement[1]["Principal"])
-	require.Contains(t, doc, `"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:eu-west-1:123456789012:log-group:*"`, "logs may use it for this account only")
+	require.Equal(t, map[string]any{"ArnEquals": map[string]any{"kms:EncryptionContext:aws:logs:arn": []any{
+		"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/c/cluster",
+		"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/flow-logs/v",
+	}}}, p.Statement[1]["Condition"], "logs may use it for the named log groups only")
+	require.NotContains(t, doc, "log-group:*", "not for any log group of the account")
 	require.Equal(t, "Extra", p.Statement[2]["Sid"])
 
-	noLogs, err := parts.KeyPolicy(acct, false)
+	noLogs, err := parts.KeyPolicy(acct, nil)
 	require.NoError(t, err)
 	require.NotContains(t, noLogs, "logs.eu-west-1")
 }

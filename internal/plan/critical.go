@@ -64,7 +64,16 @@ var creationSeconds = map[string]func(*offline.Resource) float64{
 		}
 		return 10
 	},
-	"kubernetes:batch/v1:Job":       fixed(60),
+	"kubernetes:batch/v1:Job": fixed(60),
+	// The access-entry propagation wait sleeps 30 s
+	// (cluster.AccessPropagationSeconds); the group-metrics commands are
+	// one AWS CLI call.
+	"command:local:Command": func(r *offline.Resource) float64 {
+		if c, _ := offline.GetString(r.Inputs, "create"); strings.HasPrefix(c, "sleep ") {
+			return 30
+		}
+		return 5
+	},
 	"kubernetes:helm.sh/v3:Release": fixed(60),
 	"aws:iam/role:Role":             fixed(10), // eventual consistency before first use
 	"aws:kms/key:Key":               fixed(5),
@@ -113,6 +122,8 @@ var dataReasons = map[[2]string]string{
 	{"aws:rds/instance:Instance", "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"}: "replicates that instance's backups",
 	{"aws:ec2/natGateway:NatGateway", "kubernetes:helm.sh/v3:Release"}:                                               "charts pull images from public registries through NAT",
 	{"aws:ec2/natGateway:NatGateway", "kubernetes:batch/v1:Job"}:                                                     "the Job pulls its images through NAT",
+	{"aws:ec2/natGateway:NatGateway", "aws:eks/nodeGroup:NodeGroup"}:                                                 "nodes pull images and reach AWS APIs through NAT",
+	{"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:eks/nodeGroup:NodeGroup"}:                                               "nodes pull images and reach AWS APIs through the interface endpoints",
 }
 
 // Step is one resource on a path.

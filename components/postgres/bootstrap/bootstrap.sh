@@ -3,11 +3,15 @@
 # platform database as the RDS master user. It runs in the bootstrap Job's
 # psql container after the init container has written the RDS-managed master
 # secret ({"username": ..., "password": ...}) to $MASTER_SECRET_FILE, an
-# in-memory volume. The login roles' SCRAM verifiers come from the
-# environment (a Kubernetes Secret). Nothing here prints a credential.
+# in-memory volume, and the RDS certificate authorities to $PGSSLROOTCERT.
+# The login roles' SCRAM verifiers come from the environment (a Kubernetes
+# Secret); apply.sql reads them through verifiers.sh. Nothing here prints a
+# credential.
 #
 # Connection settings come from the libpq environment (PGHOST, PGPORT,
-# PGDATABASE, PGSSLMODE); TLS is required unless PGSSLMODE says otherwise.
+# PGDATABASE, PGSSLMODE, PGSSLROOTCERT). The default is verify-full: the
+# server must present a certificate from the bundle for the address it was
+# reached at, or the master password is never sent.
 set -eu
 
 dir=${BOOTSTRAP_DIR:-/bootstrap}
@@ -32,14 +36,21 @@ PGPASSWORD=$(awk -v key=password -f "$dir/secret-field.awk" "$secret_file") && [
 }
 # The credentials now live only in this process's environment.
 rm -f "$secret_file" 2>/dev/null || true
-PGSSLMODE=${PGSSLMODE:-require}
+PGSSLMODE=${PGSSLMODE:-verify-full}
+case "$PGSSLMODE" in
+verify-ca | verify-full)
+	if [ ! -s "${PGSSLROOTCERT:-}" ]; then
+		echo "bootstrap: sslmode $PGSSLMODE needs the RDS certificate bundle in PGSSLROOTCERT (${PGSSLROOTCERT:-unset})" >&2
+		exit 1
+	fi
+	export PGSSLROOTCERT
+	;;
+esac
 PGAPPNAME=${PGAPPNAME:-platform-bootstrap}
 PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-15}
 export PGUSER PGPASSWORD PGSSLMODE PGAPPNAME PGCONNECT_TIMEOUT
 
 echo "bootstrap: applying roles to database $PGDATABASE on $PGHOST as $PGUSER (sslmode=$PGSSLMODE)"
-exec psql -X --single-transaction -v ON_ERROR_STOP=1 \
-	-v migrator_password="$MIGRATOR_VERIFIER" \
-	-v readwrite_password="$READWRITE_VERIFIER" \
-	-v readonly_password="$READONLY_VERIFIER" \
-	-f "$dir/apply.sql"
+# apply.sql runs verifiers.sh (\copy ... FROM PROGRAM) from the current directory.
+cd "$dir"
+exec psql -X --single-transaction -v ON_ERROR_STOP=1 -f apply.sql
