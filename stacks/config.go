@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 
@@ -16,7 +15,9 @@ import (
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/components/postgres"
 	"github.com/acme/platform/components/redis"
+	"github.com/acme/platform/internal/catalog"
 	"github.com/acme/platform/internal/check"
+	"github.com/acme/platform/internal/parts"
 )
 
 // Config is a stack's typed configuration: one object per component plus a
@@ -49,12 +50,23 @@ type Config struct {
 	// get-token`, node-group commands) authenticates: as the AWS provider
 	// does, from aws:profile and aws:assumeRole.
 	CLI cluster.AWSCLI
+	// Secret lists the configuration objects ("monitoring") that hold a
+	// `secure:` value somewhere inside: the engine marks the whole key
+	// secret, and whatever the program registers from the values that may
+	// carry credentials stays a Pulumi secret.
+	Secret map[string]bool
 }
 
 // ObjectKeys are the config objects Load reads, under the project's
 // namespace. ScalarKeys are the scalars, declared in Pulumi.yaml.
 var (
-	ObjectKeys = []string{"network", "cluster", "database", "cache", "broker", "backup", "monitoring"}
+	ObjectKeys = func() []string {
+		var out []string
+		for _, s := range sections() {
+			out = append(out, s.key)
+		}
+		return out
+	}()
 	ScalarKeys = []string{"protect"}
 )
 
@@ -71,39 +83,92 @@ func Defaults() Config {
 	}
 }
 
-// Load reads and validates the stack's configuration. Every problem is
+// Load reads and validates the stack's whole configuration. Every key the
+// stack sets must be one the program or a provider reads; every problem is
 // reported at once, each naming its key ("platform:network.azCount: must be
-// between 2 and 6, got 9"), and Load runs before any resource is registered.
+// between 2 and 6, got 9"), across sections and cross-checks; and Load runs
+// before any resource is registered.
 func Load(ctx *pulumi.Context) (Config, error) {
 	cfg := Defaults()
 	var p check.Problems
-	loadBool(ctx, &p, "protect", &cfg.Protect)
-	loadObject(ctx, &p, "network", &cfg.Network)
-	loadObject(ctx, &p, "cluster", &cfg.Cluster)
-	loadObject(ctx, &p, "database", &cfg.Database)
-	loadObject(ctx, &p, "cache", &cfg.Cache)
-	loadObject(ctx, &p, "broker", &cfg.Broker)
-	loadObject(ctx, &p, "backup", &cfg.Backup)
-	loadObject(ctx, &p, "monitoring", &cfg.Monitoring)
-	loadAWS(ctx, &p, &cfg)
-	if p.Len() == 0 {
-		crossCheck(ctx, &p, cfg)
+	if keys, ok := parts.ConfigKeys(ctx); ok {
+		checkTopLevelKeys(&p, ctx.Project(), keys)
 	}
-	return cfg, p.Err()
+	loadBool(ctx, &p, "protect", &cfg.Protect)
+	loaded := map[string]bool{}
+	cfg.Secret = map[string]bool{}
+	for _, s := range sections() {
+		loaded[s.key] = loadObject(ctx, &p, s.key, s.ptr(&cfg))
+		cfg.Secret[s.key] = ctx.IsConfigSecret(ctx.Project() + ":" + s.key)
+	}
+	loadAWS(ctx, &p, &cfg)
+	checkCredentials(ctx, &p, cfg, loaded)
+	crossCheck(ctx, &p, cfg, loaded)
+	return cfg, check.Redact(p.Err(), secretValues(ctx, cfg.Secret))
+}
+
+// secretValues returns the string values inside the secret configuration
+// objects, so that no problem reported about them prints one.
+func secretValues(ctx *pulumi.Context, secret map[string]bool) []string {
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for _, e := range t {
+				walk(e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		case string:
+			out = append(out, t)
+		}
+	}
+	for key, isSecret := range secret {
+		if !isSecret {
+			continue
+		}
+		var v any
+		if raw, err := config.Try(ctx, key); err == nil && json.Unmarshal([]byte(raw), &v) == nil {
+			walk(v)
+		}
+	}
+	return out
 }
 
 // crossCheck reports combinations that each object accepts on its own but
-// that cannot work together.
-func crossCheck(ctx *pulumi.Context, p *check.Problems, cfg Config) {
+// that cannot work together. A check runs when every object it reads loaded
+// cleanly, so a broken object does not also produce spurious combinations.
+func crossCheck(ctx *pulumi.Context, p *check.Problems, cfg Config, loaded map[string]bool) {
 	key := func(k string) string { return ctx.Project() + ":" + k }
-	if cfg.Backup.DRRegion != "" && cfg.Backup.DRRegion == cfg.Region {
+	ok := func(sections ...string) bool {
+		for _, s := range sections {
+			if !loaded[s] {
+				return false
+			}
+		}
+		return true
+	}
+	if ok("backup") && cfg.Backup.DRRegion != "" && cfg.Backup.DRRegion == cfg.Region {
 		p.Addf(key("backup.drRegion"), "must be another region than aws:region (%s): copies in the same region do not survive its loss", cfg.Region)
 	}
-	if need := broker.SubnetsNeeded(cfg.Broker.DeploymentMode); need > cfg.Network.AZCount {
-		p.Addf(key("broker.deploymentMode"), "%s needs private subnets in %d availability zones, but %s is %d",
-			cfg.Broker.DeploymentMode, need, key("network.azCount"), cfg.Network.AZCount)
+	if ok("broker", "network") {
+		if need := broker.SubnetsNeeded(cfg.Broker.DeploymentMode); need > cfg.Network.AZCount {
+			p.Addf(key("broker.deploymentMode"), "%s needs private subnets in %d availability zones, but %s is %d",
+				cfg.Broker.DeploymentMode, need, key("network.azCount"), cfg.Network.AZCount)
+		}
 	}
-	checkPrivateCluster(p, key, cfg)
+	if ok("network", "cluster") {
+		checkPrivateCluster(p, key, cfg)
+	}
+	if ok("backup", "database") {
+		checkBackupWindows(p, key, cfg)
+	}
+	if ok("monitoring", "database", "cache") {
+		checkThresholds(p, key, cfg)
+	}
 }
 
 // PrivateClusterEndpoints are the VPC endpoints nodes need without NAT: to
@@ -143,30 +208,62 @@ func checkPrivateCluster(p *check.Problems, key func(string) string, cfg Config)
 	}
 }
 
-// loadAWS reads the AWS provider's own keys that the program needs too.
-func loadAWS(ctx *pulumi.Context, p *check.Problems, cfg *Config) {
-	aws := config.New(ctx, "aws")
-	cfg.Region = aws.Get("region")
-	cfg.CLI.Profile = aws.Get("profile")
-	if raw := aws.Get("assumeRole"); raw != "" {
-		var role struct {
-			RoleARN string `json:"roleArn"`
+// backupLeadMinutes is how long before an RDS maintenance or automated
+// backup window AWS Backup already refuses to start a snapshot of the
+// instance: "AWS Backup can't start a backup in the hour before or during
+// the maintenance window of a database service" (AWS Backup Developer
+// Guide, "Backup plan options and configuration", Backup window), and its
+// RDS jobs fail with "Backup job could not start because it is either inside
+// or too close to the automated backup window configured in RDS instance".
+const backupLeadMinutes = 60
+
+// checkBackupWindows refuses AWS Backup rules whose start window (schedule
+// plus startWindowMinutes) meets the database's automated backup or
+// maintenance window, or the hour before either: the job would not start,
+// and the day's recovery point (and its DR copy) would be missing.
+func checkBackupWindows(p *check.Problems, key func(string) string, cfg Config) {
+	db := cfg.Database
+	daily, derr := check.ParseDailyWindow(db.BackupWindow)
+	weekly, werr := check.ParseWeeklyWindow(db.MaintenanceWindow)
+	if derr != nil || werr != nil {
+		return // the database's own validation names these
+	}
+	for _, r := range cfg.Backup.Rules(false) {
+		s, err := backup.ParseSchedule(r.Schedule)
+		if err != nil {
+			continue // the backup section's validation names it
 		}
-		if err := json.Unmarshal([]byte(raw), &role); err != nil || role.RoleARN == "" {
-			p.Addf("aws:assumeRole", "must be an object with a roleArn, e.g. {roleArn: arn:aws:iam::123456789012:role/deployer}")
+		jobs := check.StartWindows(s.StartMinutes(), cfg.Backup.StartWindowMinutes)
+		k := key("backup." + r.Name + "Schedule")
+		if jobs.Overlaps(daily.Ahead(backupLeadMinutes)) {
+			p.Addf(k, "%s with a %d-minute start window meets %s %q or the hour before it, when AWS Backup cannot start a snapshot of the database: move one of them",
+				r.Schedule, cfg.Backup.StartWindowMinutes, key("database.backupWindow"), db.BackupWindow)
 		}
-		cfg.CLI.RoleARN = role.RoleARN
+		if jobs.Overlaps(weekly.Ahead(backupLeadMinutes)) {
+			p.Addf(k, "%s with a %d-minute start window meets %s %q or the hour before it, when AWS Backup cannot start a snapshot of the database: move one of them",
+				r.Schedule, cfg.Backup.StartWindowMinutes, key("database.maintenanceWindow"), db.MaintenanceWindow)
+		}
 	}
-	raw, err := aws.Try("defaultTags")
-	if errors.Is(err, config.ErrMissingVar) {
-		return
+}
+
+// checkThresholds refuses alarm thresholds the configured sizes make
+// meaningless: an alarm that can never fire (more connections than the
+// instance class allows), or one that always fires (less free memory or
+// storage than the instance has in all).
+func checkThresholds(p *check.Problems, key func(string) string, cfg Config) {
+	db, th := cfg.Database, cfg.Monitoring.Database
+	if class, ok := catalog.LookupRDSClass(db.InstanceClass); ok {
+		if limit := catalog.RDSMaxConnections(class); th.Connections != nil && *th.Connections >= limit {
+			p.Addf(key("monitoring.database.connections"), "is %d, but %s %s allows at most %d connections (RDS's default max_connections, LEAST(DBInstanceClassMemory/9531392, 5000)), so the alarm can never fire: set it below %d, or remove it for half of that",
+				*th.Connections, key("database.instanceClass"), db.InstanceClass, limit, limit)
+		}
+		if memMiB := int(class.MemoryGiB * 1024); th.FreeableMemoryMiB >= memMiB {
+			p.Addf(key("monitoring.database.freeableMemoryMiB"), "is %d, but %s %s has %d MiB in all, so the alarm would always fire: set it well below that",
+				th.FreeableMemoryMiB, key("database.instanceClass"), db.InstanceClass, memMiB)
+		}
 	}
-	var tags struct {
-		Tags map[string]string `json:"tags"`
+	if th.FreeStorageGiB >= db.AllocatedStorageGiB {
+		p.Addf(key("monitoring.database.freeStorageGiB"), "is %d, but %s is %d, so the alarm would fire from the first minute: set it below that",
+			th.FreeStorageGiB, key("database.allocatedStorageGiB"), db.AllocatedStorageGiB)
 	}
-	if err != nil || json.Unmarshal([]byte(raw), &tags) != nil {
-		p.Addf("aws:defaultTags", "must be an object with a tags map, e.g. {tags: {Owner: team, Environment: dev}}")
-		return
-	}
-	cfg.DefaultTags = tags.Tags
 }

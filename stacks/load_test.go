@@ -55,6 +55,10 @@ func defaults() stacks.Config {
 	d.Cluster.Addons = cluster.DefaultAddons()
 	d.Cluster.APIAccess.PublicCIDRs = []string{deployerEgress}
 	d.Region = "us-east-1"
+	d.Secret = map[string]bool{}
+	for _, k := range stacks.ObjectKeys {
+		d.Secret[k] = false
+	}
 	return d
 }
 
@@ -133,7 +137,7 @@ var badConfigs = []struct {
 	{"cidr too large", "platform:network", map[string]any{"cidr": "10.0.0.0/12"}, "platform:network.cidr: must have a prefix length between /16 and /24", ""},
 	{"flow log retention not accepted by CloudWatch", "platform:network", map[string]any{"flowLogRetentionDays": 45}, "platform:network.flowLogRetentionDays: must be one of the retention periods CloudWatch Logs accepts", ""},
 	{"flow log aggregation", "platform:network", map[string]any{"flowLogAggregationSeconds": 120}, "platform:network.flowLogAggregationSeconds: must be one of 60, 600, got 120", ""},
-	{"misspelled key", "platform:network", map[string]any{"azcount": 3}, "platform:network.azcount: unknown key; known keys are availabilityZones, azCount, cidr", ""},
+	{"misspelled key", "platform:network", map[string]any{"azcount": 3}, `platform:network.azcount: unknown key (did you mean "azCount"?); known keys are availabilityZones, azCount, cidr`, ""},
 	{"not an object", "platform:network", "10.0.0.0/16", `platform:network: must be an object (a YAML mapping), got "10.0.0.0/16"`, ""},
 	{"malformed JSON", "platform:network", rawJSON(`{"azCount": 2,`), "platform:network: malformed value", ""},
 	{"two objects", "platform:network", rawJSON(`{"azCount": 2} {"azCount": 3}`), "platform:network: must be a single object", ""},

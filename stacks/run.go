@@ -15,6 +15,7 @@ import (
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/components/postgres"
 	"github.com/acme/platform/components/redis"
+	"github.com/acme/platform/internal/catalog"
 )
 
 // Platform is what Deploy built: the components, and the stack outputs.
@@ -215,6 +216,7 @@ func Deploy(ctx *pulumi.Context, cfg Config, env Environment) (*Platform, error)
 		Config:                  cfg.Monitoring,
 		Account:                 acct,
 		DatabaseInstanceID:      db.Identifier,
+		DatabaseConnectionLimit: connectionLimit(cfg.Database.InstanceClass),
 		CacheReplicationGroupID: cache.ReplicationGroupID,
 		CacheNodeCount:          cfg.Cache.NodeCount,
 		BrokerName:              mq.BrokerName,
@@ -280,4 +282,12 @@ func Deploy(ctx *pulumi.Context, cfg Config, env Environment) (*Platform, error)
 		Broker:   mq,
 		Outputs:  outputs,
 	}, nil
+}
+
+// connectionLimit is RDS's default max_connections for the instance class,
+// from the catalog (the class was checked against it when the configuration
+// loaded).
+func connectionLimit(class string) int {
+	c, _ := catalog.LookupRDSClass(class)
+	return catalog.RDSMaxConnections(c)
 }

@@ -65,8 +65,10 @@ type DatabaseThresholds struct {
 	// default 256.
 	FreeableMemoryMiB int `json:"freeableMemoryMiB"`
 	// Connections alarms above this many connections, at least 1; default
-	// 200.
-	Connections int `json:"connections"`
+	// half the instance class's connection limit (MonitoringArgs.
+	// DatabaseConnectionLimit), so the alarm fires while clients still get
+	// in, on any class.
+	Connections *int `json:"connections"`
 	// ReadLatencyP95Ms and WriteLatencyP95Ms alarm above this 95th
 	// percentile of disk I/O latency, 1 to 60000 ms; defaults 20.
 	ReadLatencyP95Ms  int `json:"readLatencyP95Ms"`
@@ -119,7 +121,6 @@ func DefaultConfig() Config {
 			CPUPercent:        80,
 			FreeStorageGiB:    5,
 			FreeableMemoryMiB: 256,
-			Connections:       200,
 			ReadLatencyP95Ms:  20,
 			WriteLatencyP95Ms: 20,
 		},
@@ -147,7 +148,6 @@ func (c Config) withDefaults() Config {
 	c.Database.CPUPercent = cmp.Or(c.Database.CPUPercent, d.Database.CPUPercent)
 	c.Database.FreeStorageGiB = cmp.Or(c.Database.FreeStorageGiB, d.Database.FreeStorageGiB)
 	c.Database.FreeableMemoryMiB = cmp.Or(c.Database.FreeableMemoryMiB, d.Database.FreeableMemoryMiB)
-	c.Database.Connections = cmp.Or(c.Database.Connections, d.Database.Connections)
 	c.Database.ReadLatencyP95Ms = cmp.Or(c.Database.ReadLatencyP95Ms, d.Database.ReadLatencyP95Ms)
 	c.Database.WriteLatencyP95Ms = cmp.Or(c.Database.WriteLatencyP95Ms, d.Database.WriteLatencyP95Ms)
 	c.Cache.EngineCPUPercent = cmp.Or(c.Cache.EngineCPUPercent, d.Cache.EngineCPUPercent)
@@ -210,7 +210,9 @@ func (c Config) Validate() error {
 	p.Between("database.cpuPercent", db.CPUPercent, 1, 100)
 	p.Between("database.freeStorageGiB", db.FreeStorageGiB, 1, 65536)
 	p.Between("database.freeableMemoryMiB", db.FreeableMemoryMiB, 1, 1<<20)
-	p.Between("database.connections", db.Connections, 1, 1<<20)
+	if db.Connections != nil {
+		p.Between("database.connections", *db.Connections, 1, 1<<20)
+	}
 	p.Between("database.readLatencyP95Ms", db.ReadLatencyP95Ms, 1, 60000)
 	p.Between("database.writeLatencyP95Ms", db.WriteLatencyP95Ms, 1, 60000)
 

@@ -51,7 +51,7 @@ func TestConfigValidate(t *testing.T) {
 		{name: "db cpu", mutate: func(c *monitoring.Config) { c.Database.CPUPercent = 101 }, wantErr: "database.cpuPercent: must be between 1 and 100, got 101"},
 		{name: "db storage", mutate: func(c *monitoring.Config) { c.Database.FreeStorageGiB = 0 }, wantErr: "database.freeStorageGiB: must be between 1 and 65536, got 0"},
 		{name: "db memory", mutate: func(c *monitoring.Config) { c.Database.FreeableMemoryMiB = -1 }, wantErr: "database.freeableMemoryMiB: must be between 1"},
-		{name: "db connections", mutate: func(c *monitoring.Config) { c.Database.Connections = 0 }, wantErr: "database.connections: must be between 1"},
+		{name: "db connections", mutate: func(c *monitoring.Config) { c.Database.Connections = new(0) }, wantErr: "database.connections: must be between 1"},
 		{name: "db read latency", mutate: func(c *monitoring.Config) { c.Database.ReadLatencyP95Ms = 0 }, wantErr: "database.readLatencyP95Ms: must be between 1 and 60000, got 0"},
 		{name: "db write latency", mutate: func(c *monitoring.Config) { c.Database.WriteLatencyP95Ms = 60001 }, wantErr: "database.writeLatencyP95Ms: must be between 1 and 60000, got 60001"},
 		{name: "cache cpu", mutate: func(c *monitoring.Config) { c.Cache.EngineCPUPercent = 0 }, wantErr: "cache.engineCpuPercent: must be between 1 and 100, got 0"},

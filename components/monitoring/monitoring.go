@@ -31,6 +31,11 @@ type MonitoringArgs struct {
 	// DatabaseInstanceID is the RDS instance identifier (the postgres
 	// component's Identifier); default none.
 	DatabaseInstanceID pulumi.StringInput
+	// DatabaseConnectionLimit is the instance's max_connections (for RDS's
+	// default, catalog.RDSMaxConnections of its class); required with
+	// DatabaseInstanceID unless the config sets database.connections, whose
+	// default is half of it.
+	DatabaseConnectionLimit int
 	// CacheReplicationGroupID is the ElastiCache replication group (the redis
 	// component's ReplicationGroupID); default none. CacheNodeCount, its
 	// number of nodes (1 to 6, the cache's nodeCount), is required with it:
@@ -105,6 +110,9 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		return nil, fmt.Errorf("monitoring %q: args are required", name)
 	}
 	cfg := args.withDefaults()
+	if cfg.Database.Connections == nil && args.DatabaseConnectionLimit > 0 {
+		cfg.Database.Connections = new(args.DatabaseConnectionLimit / 2)
+	}
 	dashboardName := parts.PhysicalName(ctx, name, 255)
 	if err := errors.Join(cfg.Validate(), args.Account.Validate(), validateArgs(args, dashboardName)); err != nil {
 		return nil, fmt.Errorf("monitoring %q: %w", name, err)
@@ -138,6 +146,9 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 // component's name.
 func validateArgs(args *MonitoringArgs, dashboardName string) error {
 	var p check.Problems
+	if args.DatabaseInstanceID != nil && args.Config.Database.Connections == nil && args.DatabaseConnectionLimit < 2 {
+		p.Addf("databaseConnectionLimit", "is required with databaseInstanceId when database.connections is not set (the alarm defaults to half of it), got %d", args.DatabaseConnectionLimit)
+	}
 	switch {
 	case args.CacheReplicationGroupID != nil:
 		p.Between("cacheNodeCount", args.CacheNodeCount, 1, maxCacheNodes)

@@ -35,6 +35,7 @@ const (
 func watchAll(nodes int) func(*monitoring.MonitoringArgs) {
 	return func(a *monitoring.MonitoringArgs) {
 		a.DatabaseInstanceID = pulumi.String(dbID)
+		a.DatabaseConnectionLimit = 901 // db.r6g.large: half is 450
 		a.CacheReplicationGroupID = pulumi.String(rgID)
 		a.CacheNodeCount = nodes
 		a.BrokerName = pulumi.String(broker)
@@ -95,7 +96,7 @@ func TestEveryAlarm(t *testing.T) {
 		"db-cpu":                {"AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", dbID, "Average", "", "GreaterThanThreshold", 80, "missing"},
 		"db-free-storage":       {"AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", dbID, "Minimum", "", "LessThanThreshold", 5 * 1024 * 1024 * 1024, "missing"},
 		"db-freeable-memory":    {"AWS/RDS", "FreeableMemory", "DBInstanceIdentifier", dbID, "Minimum", "", "LessThanThreshold", 256 * 1024 * 1024, "missing"},
-		"db-connections":        {"AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", dbID, "Maximum", "", "GreaterThanThreshold", 200, "missing"},
+		"db-connections":        {"AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", dbID, "Maximum", "", "GreaterThanThreshold", 450, "missing"}, // half the connection limit,
 		"db-read-latency":       {"AWS/RDS", "ReadLatency", "DBInstanceIdentifier", dbID, "", "p95", "GreaterThanThreshold", 0.02, "notBreaching"},
 		"db-write-latency":      {"AWS/RDS", "WriteLatency", "DBInstanceIdentifier", dbID, "", "p95", "GreaterThanThreshold", 0.02, "notBreaching"},
 		"nat-0-port-allocation": {"AWS/NATGateway", "ErrorPortAllocation", "NatGatewayId", "nat-0a", "Sum", "", "GreaterThanThreshold", 0, "notBreaching"},
@@ -243,7 +244,7 @@ func TestThresholdsAndEvaluationFromConfig(t *testing.T) {
 	t.Parallel()
 	cfg := monitoring.Config{
 		PeriodSeconds: 300, EvaluationPeriods: 5, DatapointsToAlarm: 2,
-		Database: monitoring.DatabaseThresholds{CPUPercent: 65, FreeStorageGiB: 20, FreeableMemoryMiB: 1024, Connections: 450, ReadLatencyP95Ms: 8, WriteLatencyP95Ms: 12},
+		Database: monitoring.DatabaseThresholds{CPUPercent: 65, FreeStorageGiB: 20, FreeableMemoryMiB: 1024, Connections: new(450), ReadLatencyP95Ms: 8, WriteLatencyP95Ms: 12},
 		Cache:    monitoring.CacheThresholds{EngineCPUPercent: 70, MemoryPercent: 75, Evictions: 50, ReplicationLagSeconds: 2},
 		NAT:      monitoring.NATThresholds{PortAllocationErrors: 3},
 	}

@@ -126,6 +126,10 @@ func Signals[V any](c Config, t Targets[V]) []Signal[V] {
 }
 
 func databaseSignals[V any](d DatabaseThresholds, id V) []Signal[V] {
+	connections := 0
+	if d.Connections != nil {
+		connections = *d.Connections
+	}
 	m := func(name, stat string) []Metric[V] {
 		return []Metric[V]{one("AWS/RDS", name, stat, "DBInstanceIdentifier", id)}
 	}
@@ -148,8 +152,8 @@ func databaseSignals[V any](d DatabaseThresholds, id V) []Signal[V] {
 			Comparison: Below, Threshold: float64(d.FreeableMemoryMiB) * mib,
 			Description: fmt.Sprintf("PostgreSQL has less than %d MiB of freeable memory: the instance is about to swap. Reduce connections or work_mem, or move to a larger instance class.", d.FreeableMemoryMiB)}),
 		sig(Signal[V]{Key: "db-connections", Title: "Database connections", Label: "connections", Metrics: m("DatabaseConnections", "Maximum"),
-			Comparison: Above, Threshold: float64(d.Connections),
-			Description: fmt.Sprintf("More than %d connections to PostgreSQL: check for connection leaks or add a pooler before max_connections refuses clients.", d.Connections)}),
+			Comparison: Above, Threshold: float64(connections),
+			Description: fmt.Sprintf("More than %d connections to PostgreSQL: check for connection leaks or add a pooler before max_connections refuses clients.", connections)}),
 		// An idle volume reports no latency: silence is not slowness.
 		sig(Signal[V]{Key: "db-read-latency", Title: "Database read latency p95 (s)", Label: "read p95", Metrics: m("ReadLatency", "p95"),
 			Comparison: Above, Threshold: float64(d.ReadLatencyP95Ms) / 1000, TreatMissingData: NotBreaching,

@@ -70,7 +70,7 @@ func TestReplicationLagSignalsOnlyWithReplicas(t *testing.T) {
 func TestSignalDefinitions(t *testing.T) {
 	t.Parallel()
 	c := monitoring.DefaultConfig()
-	c.Database = monitoring.DatabaseThresholds{CPUPercent: 70, FreeStorageGiB: 10, FreeableMemoryMiB: 512, Connections: 300, ReadLatencyP95Ms: 15, WriteLatencyP95Ms: 25}
+	c.Database = monitoring.DatabaseThresholds{CPUPercent: 70, FreeStorageGiB: 10, FreeableMemoryMiB: 512, Connections: new(300), ReadLatencyP95Ms: 15, WriteLatencyP95Ms: 25}
 	c.Cache = monitoring.CacheThresholds{EngineCPUPercent: 75, MemoryPercent: 85, Evictions: 100, ReplicationLagSeconds: 10}
 	c.Broker = monitoring.BrokerThresholds{MemoryPercent: 60, DiskFreeLimitMultiple: 3}
 	c.NAT.PortAllocationErrors = 5

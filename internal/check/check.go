@@ -139,3 +139,35 @@ func quoteAll(ss []string) []string {
 	}
 	return out
 }
+
+// Redact returns err with every secret value in its messages replaced by
+// "[secret]": a problem with a value read from a secret configuration key
+// must not print the value. Quoted occurrences are replaced whatever their
+// length, bare ones from 6 characters (shorter ones are ordinary words).
+func Redact(err error, secrets []string) error {
+	if err == nil || len(secrets) == 0 {
+		return err
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	secrets = slices.Clone(secrets)
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	var out []error
+	for _, e := range Flatten(err) {
+		fe := &FieldError{Message: e.Error()}
+		if !errors.As(e, &fe) {
+			fe = &FieldError{Message: e.Error()}
+		}
+		msg := fe.Message
+		for _, s := range secrets {
+			if s == "" {
+				continue
+			}
+			msg = strings.ReplaceAll(msg, fmt.Sprintf("%q", s), `"[secret]"`)
+			if len(s) >= 6 {
+				msg = strings.ReplaceAll(msg, s, "[secret]")
+			}
+		}
+		out = append(out, &FieldError{Path: fe.Path, Message: msg})
+	}
+	return errors.Join(out...)
+}

@@ -62,6 +62,26 @@ func ParseWeeklyWindow(s string) (Window, error) {
 	return Window{spans: [][2]int{{start, start + length}}, Minutes: length}, nil
 }
 
+// StartWindows is the window of jobs that may start at any of the given
+// minutes of the week (0 is Sunday 00:00 UTC) and run for length minutes.
+func StartWindows(starts []int, length int) Window {
+	w := Window{Minutes: length}
+	for _, s := range starts {
+		w.spans = append(w.spans, [2]int{s, s + length})
+	}
+	return w
+}
+
+// Ahead returns w widened to begin minutes earlier: the window plus the
+// lead-up to it in which a service refuses other work.
+func (w Window) Ahead(minutes int) Window {
+	out := Window{Minutes: w.Minutes + minutes}
+	for _, s := range w.spans {
+		out.spans = append(out.spans, [2]int{s[0] - minutes, s[1]})
+	}
+	return out
+}
+
 // Overlaps reports whether any occurrence of w intersects any occurrence of o.
 func (w Window) Overlaps(o Window) bool {
 	for _, a := range w.spans {
