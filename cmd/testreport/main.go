@@ -35,7 +35,9 @@ type event struct {
 type skip struct{ pkg, test, reason string }
 
 type report struct {
-	out     io.Writer
+	out io.Writer
+	// err is the first error writing out.
+	err     error
 	failed  bool
 	skipped []skip
 	// Output not yet printed: per package (package-level lines) and per
@@ -51,8 +53,19 @@ func main() {
 		os.Exit(2)
 	}
 	r.summary()
+	if r.err != nil {
+		fmt.Fprintln(os.Stderr, "testreport:", r.err)
+		os.Exit(2)
+	}
 	if r.failed {
 		os.Exit(1)
+	}
+}
+
+// print writes to the report's output, keeping the first error.
+func (r *report) print(format string, args ...any) {
+	if _, err := fmt.Fprintf(r.out, format, args...); err != nil && r.err == nil {
+		r.err = err
 	}
 }
 
@@ -65,7 +78,7 @@ func (r *report) read(in io.Reader) error {
 		line := sc.Bytes()
 		var e event
 		if len(line) == 0 || line[0] != '{' || json.Unmarshal(line, &e) != nil {
-			fmt.Fprintln(r.out, string(line))
+			r.print("%s\n", line)
 			continue
 		}
 		r.handle(e)
@@ -84,7 +97,7 @@ func (r *report) handle(e event) {
 		delete(r.pkgOut, e.ImportPath)
 	case e.Test == "" && e.Action == "output":
 		if summaryLine(e.Output) {
-			fmt.Fprint(r.out, e.Output)
+			r.print("%s", e.Output)
 			return
 		}
 		if e.Output == "PASS\n" || e.Output == "FAIL\n" {
@@ -128,7 +141,7 @@ func (r *report) flush(lines []string) {
 		if strings.HasPrefix(l, "=== ") {
 			continue
 		}
-		fmt.Fprint(r.out, l)
+		r.print("%s", l)
 	}
 }
 
@@ -161,8 +174,8 @@ func (r *report) summary() {
 	if len(r.skipped) == 1 {
 		noun = "test"
 	}
-	fmt.Fprintf(r.out, "\nSKIP\t%d %s did not run:\n", len(r.skipped), noun)
+	r.print("\nSKIP\t%d %s did not run:\n", len(r.skipped), noun)
 	for _, s := range r.skipped {
-		fmt.Fprintf(r.out, "  %s %s: %s\n", s.pkg, s.test, s.reason)
+		r.print("  %s %s: %s\n", s.pkg, s.test, s.reason)
 	}
 }

@@ -58,17 +58,16 @@ func TestRenovateSchema(t *testing.T) {
 		}
 		t.Skip("RENOVATE_SCHEMA unset: .ci/run installs Renovate and sets it to its renovate-schema.json")
 	}
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	require.NoError(t, err)
 	c := jsonschema.NewCompiler()
 	require.NoError(t, c.AddResource("renovate-schema.json", doc))
 	schema, err := c.Compile("renovate-schema.json")
 	require.NoError(t, err)
 
-	_, raw := loadRenovate(t)
+	_, raw = loadRenovate(t)
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	require.NoError(t, err)
 	require.NoError(t, schema.Validate(inst), "renovate.json")
@@ -98,7 +97,7 @@ func fill(tmpl string, groups map[string]string) string {
 // (lib/modules/manager/custom/regex/strategies.ts): "any" applies each
 // match string to the whole file, "recursive" applies each to the matches
 // of the previous one and merges their named groups. Renovate compiles the
-// match strings with only the "g" flag, which is Go's default behaviour for
+// match strings with only the "g" flag, which is Go's default behavior for
 // ^, $ and "."; Go (RE2) accepts the (?<name>...) groups Renovate uses.
 func extract(t *testing.T, m customManager, file string, content string) []dep {
 	t.Helper()
