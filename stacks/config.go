@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/acme/platform/components/backup"
 	"github.com/acme/platform/components/broker"
@@ -91,25 +90,43 @@ func Defaults() Config {
 func Load(ctx *pulumi.Context) (Config, error) {
 	cfg := Defaults()
 	var p check.Problems
-	if keys, ok := parts.ConfigKeys(ctx); ok {
+	keys, listed := parts.ConfigKeys(ctx)
+	if listed {
 		checkTopLevelKeys(&p, ctx.Project(), keys)
 	}
 	loadBool(ctx, &p, "protect", &cfg.Protect)
 	loaded := map[string]bool{}
 	cfg.Secret = map[string]bool{}
+	raws := map[string][]byte{}
 	for _, s := range sections() {
-		loaded[s.key] = loadObject(ctx, &p, s.key, s.ptr(&cfg))
+		flat := flatKeys(ctx.Project(), s.key, keys)
+		loaded[s.key], raws[s.key] = loadObject(ctx, &p, s.key, flat, s.ptr(&cfg))
 		cfg.Secret[s.key] = ctx.IsConfigSecret(ctx.Project() + ":" + s.key)
+		for _, fk := range flat {
+			cfg.Secret[s.key] = cfg.Secret[s.key] || ctx.IsConfigSecret(ctx.Project()+":"+fk)
+		}
 	}
 	loadAWS(ctx, &p, &cfg)
 	checkCredentials(ctx, &p, cfg, loaded)
 	crossCheck(ctx, &p, cfg, loaded)
-	return cfg, check.Redact(p.Err(), secretValues(ctx, cfg.Secret))
+	return cfg, check.Redact(p.Err(), secretValues(raws, cfg.Secret))
+}
+
+// flatKeys returns the flat keys of section ("cluster.adminRoleArns") among
+// the stack's keys, without the namespace.
+func flatKeys(project, section string, keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if name, ok := strings.CutPrefix(k, project+":"); ok && strings.HasPrefix(name, section+".") {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // secretValues returns the string values inside the secret configuration
 // objects, so that no problem reported about them prints one.
-func secretValues(ctx *pulumi.Context, secret map[string]bool) []string {
+func secretValues(raws map[string][]byte, secret map[string]bool) []string {
 	var out []string
 	var walk func(v any)
 	walk = func(v any) {
@@ -131,7 +148,7 @@ func secretValues(ctx *pulumi.Context, secret map[string]bool) []string {
 			continue
 		}
 		var v any
-		if raw, err := config.Try(ctx, key); err == nil && json.Unmarshal([]byte(raw), &v) == nil {
+		if json.Unmarshal(raws[key], &v) == nil {
 			walk(v)
 		}
 	}

@@ -22,22 +22,92 @@ type validatable interface{ Validate() error }
 // valid, or absent (the defaults stand). Problems are recorded under
 // "platform:<key>": first every shape problem the schema finds (unknown or
 // misspelled keys, wrong types, empty values), then, if there are none,
-// every problem the component's Validate finds.
-func loadObject(ctx *pulumi.Context, p *check.Problems, key string, into any) bool {
+// every problem the component's Validate finds. It returns the object's
+// JSON as read (nil when absent), flat keys included.
+func loadObject(ctx *pulumi.Context, p *check.Problems, key string, flat []string, into any) (bool, []byte) {
 	full := ctx.Project() + ":" + key
-	raw, err := config.Try(ctx, key)
-	if errors.Is(err, config.ErrMissingVar) {
-		return validateInto(p, full, into)
-	}
+	raw, err := sectionJSON(ctx, key, flat)
 	if err != nil {
-		p.Addf(full, "%s", err.Error())
-		return false
-	}
-	if err := DecodeStrict(key, []byte(raw), into); err != nil {
 		p.Merge(full, err)
-		return false
+		return false, nil
 	}
-	return validateInto(p, full, into)
+	if raw == nil {
+		return validateInto(p, full, into), nil
+	}
+	if err := DecodeStrict(key, raw, into); err != nil {
+		p.Merge(full, err)
+		return false, raw
+	}
+	return validateInto(p, full, into), raw
+}
+
+// sectionJSON returns the JSON of the config object key, with the flat keys
+// ("platform:cluster.adminRoleArns", as `pulumi new` writes a template's
+// answers) set at their paths inside it; nil when neither is present. A flat
+// key's value is read as JSON, or as a string when it is not JSON. A path
+// the object sets too is refused: the file would say two things.
+func sectionJSON(ctx *pulumi.Context, key string, flat []string) ([]byte, error) {
+	raw, err := config.Try(ctx, key)
+	present := err == nil
+	if err != nil && !errors.Is(err, config.ErrMissingVar) {
+		return nil, err
+	}
+	if len(flat) == 0 {
+		if !present {
+			return nil, nil
+		}
+		return []byte(raw), nil
+	}
+	obj := map[string]any{}
+	if present {
+		if err := decodeJSON([]byte(raw), &obj); err != nil {
+			return []byte(raw), nil // the schema reports the shape
+		}
+	}
+	var p check.Problems
+	for _, fk := range flat {
+		path := strings.Split(strings.TrimPrefix(fk, key+"."), ".")
+		text, _ := config.Try(ctx, fk)
+		var v any
+		if decodeJSON([]byte(text), &v) != nil {
+			v = text
+		}
+		if err := setPath(obj, path, v); err != nil {
+			p.Addf(strings.Join(path, "."), "is set both as %s:%s and inside %s:%s: keep one", ctx.Project(), fk, ctx.Project(), key)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(obj)
+}
+
+func decodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// setPath sets obj[path...] = v, creating objects on the way; an existing
+// value at the path is an error.
+func setPath(obj map[string]any, path []string, v any) error {
+	for _, seg := range path[:len(path)-1] {
+		next, ok := obj[seg].(map[string]any)
+		if !ok {
+			if _, exists := obj[seg]; exists {
+				return errors.New("set twice")
+			}
+			next = map[string]any{}
+			obj[seg] = next
+		}
+		obj = next
+	}
+	last := path[len(path)-1]
+	if _, exists := obj[last]; exists {
+		return errors.New("set twice")
+	}
+	obj[last] = v
+	return nil
 }
 
 func validateInto(p *check.Problems, full string, into any) bool {

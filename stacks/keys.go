@@ -81,8 +81,15 @@ func checkTopLevelKeys(p *check.Problems, project string, keys []string) {
 		if slices.Contains(known, name) {
 			continue
 		}
+		if object, _, flat := strings.Cut(name, "."); flat && ns == project && slices.Contains(ObjectKeys, object) {
+			continue // a flat key inside an object, as `pulumi new` writes them
+		}
 		msg := fmt.Sprintf("unknown key; the %s keys are %s", ns, strings.Join(known, ", "))
-		if guess := closest(name, known); guess != "" {
+		if object, rest, flat := strings.Cut(name, "."); flat && ns == project {
+			if guess := closest(object, ObjectKeys); guess != "" {
+				msg = fmt.Sprintf("unknown key (did you mean %s:%s.%s?); the %s keys are %s", ns, guess, rest, ns, strings.Join(known, ", "))
+			}
+		} else if guess := closest(name, known); guess != "" {
 			msg = fmt.Sprintf("unknown key (did you mean %s:%s?); the %s keys are %s", ns, guess, ns, strings.Join(known, ", "))
 		}
 		p.Addf(key, "%s", msg)

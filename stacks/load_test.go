@@ -278,3 +278,26 @@ func TestAllProblemsAreReportedAtOnce(t *testing.T) {
 		require.Contains(t, err.Error(), want)
 	}
 }
+
+// `pulumi new` writes a template's answers as flat keys
+// ("platform:cluster.viewerRoleArns"); they land inside their object, are
+// validated there, and may not contradict it.
+func TestFlatKeysFromTemplateAnswers(t *testing.T) {
+	t.Parallel()
+	viewer := "arn:aws:iam::111122223333:role/platform-preview-dev"
+	got, err := load(t, emptyStack().With("platform:cluster.viewerRoleArns", []string{viewer}).
+		With("platform:monitoring.subscriptions", []map[string]string{{"protocol": "email", "endpoint": "oncall@acme.test"}}))
+	require.NoError(t, err)
+	require.Equal(t, []string{viewer}, got.Cluster.ViewerRoleARNs)
+	require.Equal(t, []string{adminRole}, got.Cluster.AdminRoleARNs, "the object's own keys stay")
+	require.Len(t, got.Monitoring.Subscriptions, 1)
+
+	_, err = load(t, emptyStack().With("platform:cluster.adminRoleArns", []string{viewer}))
+	require.ErrorContains(t, err, "platform:cluster.adminRoleArns: is set both as platform:cluster.adminRoleArns and inside platform:cluster: keep one")
+
+	_, err = load(t, emptyStack().With("platform:cluster.viewerRoleArn", []string{viewer}))
+	require.ErrorContains(t, err, `platform:cluster.viewerRoleArn: unknown key (did you mean "viewerRoleArns"?)`)
+
+	_, err = load(t, emptyStack().With("platform:netwrok.azCount", 3))
+	require.ErrorContains(t, err, `platform:netwrok.azCount: unknown key (did you mean platform:network.azCount?)`)
+}
