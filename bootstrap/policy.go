@@ -309,8 +309,9 @@ func deployPolicy(s scope) PolicyDocument {
 	env := s.Stack.EnvironmentTag
 	prefix := s.namePrefix()
 	a := s.Account
-	var eksResources, alarms []string
+	var eksResources, alarms, asgs []string
 	for _, r := range s.Stack.Regions {
+		asgs = append(asgs, a.ARN("autoscaling", r, "autoScalingGroup:*:autoScalingGroupName/eks-*"))
 		// Every EKS resource ARN (cluster, nodegroup, addon, access-entry,
 		// podidentityassociation) is "<type>/<cluster name>/...".
 		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelastickubernetesservice.html#amazonelastickubernetesservice-resources-for-iam-policies
@@ -430,6 +431,18 @@ func deployPolicy(s scope) PolicyDocument {
 				"iam:RemoveClientIDFromOpenIDConnectProvider",
 			},
 			Resource: clusterOIDC,
+		},
+		// The cluster turns on group metrics for each node group's Auto
+		// Scaling group, which EKS creates and names "eks-<node group>-<id>"
+		// (components/cluster/commands.go runs `aws autoscaling
+		// enable-metrics-collection` as this role). Resource type
+		// autoScalingGroup: Service Authorization Reference, Amazon EC2 Auto
+		// Scaling, "Resource types defined by Amazon EC2 Auto Scaling".
+		Statement{
+			Sid:      "NodeGroupMetrics",
+			Effect:   "Allow",
+			Action:   []string{"autoscaling:EnableMetricsCollection", "autoscaling:DisableMetricsCollection"},
+			Resource: asgs,
 		},
 		Statement{
 			Sid:       "CreateServiceLinkedRoles",
