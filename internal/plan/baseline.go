@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,49 +13,146 @@ import (
 
 // A baseline is the JSON plan (`--json`) of the same stack made from the
 // base branch. Comparing a change's plan with it shows, before any cloud
-// call, which stateful resources the change would replace or delete: the
-// "expect no replacements" gate that `pulumi preview` lacks
-// (pulumi/pulumi#11112).
+// call, which resources the change would replace or delete and what that
+// loses: the "expect no replacements" gate that `pulumi preview` lacks
+// (pulumi/pulumi#11112). The document carries what the comparison needs:
+// inputs, parents, providers, dependencies per input, aliases.
+
+// Baseline is a base branch's plan, read back.
+type Baseline struct {
+	Project, Stack string
+	Resources      []*offline.Resource
+	// Cost is the base plan's estimate; nil for a plan written before the
+	// estimate existed.
+	Cost *CostEstimate
+}
 
 // LoadBaseline reads a JSON plan document.
-func LoadBaseline(path string) (*Document, error) {
+func LoadBaseline(path string) (*Baseline, error) {
 	raw, err := os.ReadFile(path) //nolint:gosec // the path is the user's own argument
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
-	var doc Document
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("baseline %s: not a JSON plan (go run ./cmd/plan --json): %w", path, err)
-	}
-	if doc.Stack == "" || doc.Resources == nil {
-		return nil, fmt.Errorf("baseline %s: not a JSON plan (go run ./cmd/plan --json)", path)
-	}
-	return &doc, nil
+	return ParseBaseline(path, raw)
 }
 
-// Recorded turns a JSON plan back into resources to compare. Secret inputs
-// were redacted when it was written, so both sides of a comparison go
-// through this (see CompareWithBaseline): a changed secret is not seen, a
-// changed anything-else is.
-func (d *Document) Recorded() []*offline.Resource {
-	out := make([]*offline.Resource, 0, len(d.Resources))
-	for i, r := range d.Resources {
-		out = append(out, &offline.Resource{
+// ParseBaseline reads the text of a JSON plan named name. It also reads the
+// plan's previous format (top-level "resources"), which base branches made
+// before the preview-shaped document have: without its input dependencies,
+// cascades are seen only where values differ.
+func ParseBaseline(name string, raw []byte) (*Baseline, error) {
+	notAPlan := fmt.Errorf("baseline %s: not a JSON plan (bin/plan --stack <stack> --json)", name)
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return nil, fmt.Errorf("%w: %w", notAPlan, err)
+	}
+	if _, legacy := probe["resources"]; legacy {
+		return parseLegacy(raw, notAPlan)
+	}
+	var doc Document
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%w: %w", notAPlan, err)
+	}
+	urn := doc.stackURN()
+	if !urn.IsValid() {
+		return nil, notAPlan
+	}
+	b := &Baseline{Project: string(urn.Project()), Stack: string(urn.Stack()), Resources: doc.records()}
+	if _, ok := probe["cost"]; ok {
+		b.Cost = &doc.Cost
+	}
+	return b, nil
+}
+
+// parseLegacy reads the plan's format before the preview-shaped document.
+func parseLegacy(raw []byte, notAPlan error) (*Baseline, error) {
+	var doc struct {
+		Project   string `json:"project"`
+		Stack     string `json:"stack"`
+		Resources []struct {
+			URN              string              `json:"urn"`
+			Type             string              `json:"type"`
+			Name             string              `json:"name"`
+			Parent           string              `json:"parent"`
+			Custom           bool                `json:"custom"`
+			Provider         string              `json:"provider"`
+			Protect          bool                `json:"protect"`
+			Dependencies     []string            `json:"dependencies"`
+			IgnoreChanges    []string            `json:"ignoreChanges"`
+			ReplaceOnChanges []string            `json:"replaceOnChanges"`
+			AliasURNs        []string            `json:"aliasUrns"`
+			AliasSpecs       []offline.AliasSpec `json:"aliasSpecs"`
+			Inputs           map[string]any      `json:"inputs"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || doc.Stack == "" {
+		return nil, notAPlan
+	}
+	b := &Baseline{Project: doc.Project, Stack: doc.Stack}
+	for i, r := range doc.Resources {
+		in := resource.NewPropertyMapFromMap(r.Inputs)
+		b.Resources = append(b.Resources, &offline.Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent, Custom: r.Custom,
 			Provider: r.Provider, Protect: r.Protect, Dependencies: r.Dependencies,
 			IgnoreChanges: r.IgnoreChanges, ReplaceOnChanges: r.ReplaceOnChanges,
-			AliasURNs: r.AliasURNs, AliasSpecs: r.AliasSpecs,
-			Inputs: resource.NewPropertyMapFromMap(r.Inputs), Seq: i,
+			AliasURNs: r.AliasURNs, AliasSpecs: r.AliasSpecs, Inputs: legacyUnknowns(in), Seq: i,
 		})
+	}
+	return b, nil
+}
+
+// legacyUnknowns reads the previous format's "[unknown]" marker as an
+// unknown.
+func legacyUnknowns(m resource.PropertyMap) resource.PropertyMap {
+	out := make(resource.PropertyMap, len(m))
+	for k, v := range m {
+		out[k] = legacyUnknown(v)
 	}
 	return out
 }
 
-// CompareWithBaseline compares this plan with a baseline of the same stack.
-func (r *Result) CompareWithBaseline(base *Document) ([]Change, error) {
+func legacyUnknown(v resource.PropertyValue) resource.PropertyValue {
+	switch {
+	case v.IsString() && v.StringValue() == Unknown:
+		return resource.MakeComputed(resource.NewProperty(""))
+	case v.IsObject():
+		return resource.NewProperty(legacyUnknowns(v.ObjectValue()))
+	case v.IsArray():
+		out := make([]resource.PropertyValue, len(v.ArrayValue()))
+		for i, e := range v.ArrayValue() {
+			out[i] = legacyUnknown(e)
+		}
+		return resource.NewProperty(out)
+	}
+	return v
+}
+
+// CompareWithBaseline compares this plan with a baseline of the same stack
+// and judges the changes with the approvals. Both sides are compared as
+// their JSON documents hold them, so a secret shows as "[secret]" on both
+// and a value a preview cannot know is unknown on both.
+func (r *Result) CompareWithBaseline(base *Baseline, approvals []Approval) (*Comparison, error) {
 	if base.Stack != r.Stack || base.Project != r.Project {
 		return nil, fmt.Errorf("baseline is a plan of %s/%s, not of %s/%s", base.Project, base.Stack, r.Project, r.Stack)
 	}
-	doc := r.JSON()
-	return Compare(base.Recorded(), doc.Recorded()), nil
+	raw, err := json.Marshal(r.JSON(nil))
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	var doc Document
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	changes := Compare(base.Resources, doc.records())
+	cmp := &Comparison{Verdict: Judge(changes, approvals), base: map[string]*offline.Resource{}}
+	for _, res := range base.Resources {
+		cmp.base[res.URN] = res
+	}
+	if base.Cost != nil {
+		cmp.Cost = r.Cost.Diff(*base.Cost)
+	} else {
+		cmp.Cost = r.Cost.Diff(CostEstimate{})
+	}
+	return cmp, nil
 }
