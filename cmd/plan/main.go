@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -64,19 +65,23 @@ Exit status:
      deletion that loses something and is neither superseded nor approved
   2  no plan could be made: the configuration or the program is in error (the
      message names the key), or a flag, the baseline or the approvals file is
+     in error
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The flag package prints its message and the usage while parsing; -h
+	// sends them to stdout (and exits 0), a mistake to stderr.
+	var parseOut bytes.Buffer
+	fs.SetOutput(&parseOut)
 	stack := fs.String("stack", "", "stack to plan (dev, prod): reads Pulumi.<stack>.yaml; required")
 	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and the stack files")
 	policyConfig := fs.String("policy-pack-config", "", "policy pack configuration (as for pulumi --policy-pack-config)")
-	asJSON := fs.Bool("json", false, "write the plan as one JSON document in the shape of `pulumi preview --json`")
+	asJSON := fs.Bool("json", false, "write the plan as one JSON document in the shape of pulumi preview --json")
 	baseline := fs.String("baseline", "", "a --json plan of the same stack from the base branch: "+
 		"show what changes, and gate replacements and deletions")
-	approvals := fs.String("approvals", "", "with --baseline: a file of `--allow-replace <urn> <reason>` and "+
-		"`--allow-delete <urn> <reason>` lines letting those changes through")
+	approvals := fs.String("approvals", "", "with --baseline: a `file` of \"--allow-replace <urn> <reason>\" and "+
+		"\"--allow-delete <urn> <reason>\" lines letting those changes through")
 	role := fs.String("assume-role", "", "the IAM role ARN the plan assumes it deploys as "+
 		"(default: the first of platform:cluster.adminRoleArns)")
 	fs.Usage = func() {
@@ -87,10 +92,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
+			_, _ = stdout.Write(parseOut.Bytes())
 			return exitPass
 		}
+		_, _ = stderr.Write(parseOut.Bytes())
 		return exitError
 	}
 	if *stack == "" {

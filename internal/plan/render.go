@@ -407,11 +407,17 @@ func (r *Result) writeCost(p *printer, cmp *Comparison) {
 	p.printf("\nEstimated monthly cost: %s (on-demand list prices, %s, prices as of %s)\n",
 		span(c.MonthlyUSD, c.MonthlyUSDMax), c.Region, c.PriceDate)
 	p.printf("  biggest items:\n")
+	var top []CostLine
+	width := 0
 	for i, l := range c.Lines {
 		if i == costItems || l.Unpriced != "" {
 			break
 		}
-		p.printf("    %10s  %s %s: %s\n", span(l.MonthlyUSD, l.MonthlyUSDMax), tokens.Type(l.Type).DisplayName(), l.Name, l.What)
+		top = append(top, l)
+		width = max(width, len(span(l.MonthlyUSD, l.MonthlyUSDMax)))
+	}
+	for _, l := range top {
+		p.printf("    %*s  %s %s: %s\n", width, span(l.MonthlyUSD, l.MonthlyUSDMax), tokens.Type(l.Type).DisplayName(), l.Name, l.What)
 	}
 	if n := c.Unpriced(); n > 0 {
 		p.printf("  unpriced (not in the total):\n")

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -50,7 +51,10 @@ func collectInvented(rs []*offline.Resource) invented {
 	seen := map[string]bool{}
 	inv := invented{numbers: map[string][]float64{}}
 	addString := func(s string) {
-		if len(s) >= minInvented && !seen[s] {
+		// Identifiers, addresses and ARNs: words like "available" (a
+		// status) are made up too, but they build no other value and would
+		// match innocent text.
+		if len(s) >= minInvented && strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }) && !seen[s] {
 			seen[s] = true
 			inv.strings = append(inv.strings, s)
 		}

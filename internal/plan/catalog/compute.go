@@ -325,8 +325,8 @@ func nodeGroupCost(u Usage) []Charge {
 	var out []Charge
 	if Str(u.Inputs, "capacityType") == "SPOT" {
 		out = append(out, Charge{
-			What: fmt.Sprintf("%s Spot instances (%s): %s × %d h × $%s to $%s (up to 90%% off On-Demand, at most "+
-				"On-Demand)", count(desired), list, count(desired), HoursPerMonth, usd(low*(1-SpotDiscountMax)), usd(high)),
+			What: fmt.Sprintf("Spot capacity (%s): %s × %d h × $%s to $%s (up to 90%% off On-Demand, at most "+
+				"On-Demand)", list, count(desired), HoursPerMonth, usd(low*(1-SpotDiscountMax)), usd(high)),
 			USD:    desired * low * (1 - SpotDiscountMax) * HoursPerMonth,
 			MaxUSD: desired * high * HoursPerMonth,
 			Groups: []string{"ec2"},
