@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/require"
 
+	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/offline/offlinetest"
 	"github.com/acme/platform/internal/plan"
 )
@@ -166,43 +168,57 @@ func TestBaselineGatesReplacements(t *testing.T) {
 }
 
 // A base branch made before the preview-shaped document writes the plan's
-// previous format; it is read, so that the pull request that brings the new
-// format is gated too.
+// previous format: the mock's values (made as the mock's default identity),
+// secrets as "[secret]", no default providers. It is read, and compared like
+// with like, so that the pull request that brings the new format is gated
+// too.
 func TestBaselineInThePreviousFormat(t *testing.T) {
 	t.Parallel()
 	root := offlinetest.RepoRoot(t)
-	raw, err := os.ReadFile(writeBaseline(t, root, "dev"))
+	res, err := plan.Run(plan.Options{Dir: root, Stack: "dev", RoleARN: offline.DefaultIdentity.RoleARN})
 	require.NoError(t, err)
-	var doc plan.Document
-	require.NoError(t, json.Unmarshal(raw, &doc))
 	type legacyResource struct {
-		URN      string         `json:"urn"`
-		Type     string         `json:"type"`
-		Name     string         `json:"name"`
-		Parent   string         `json:"parent,omitempty"`
-		Custom   bool           `json:"custom,omitempty"`
-		Provider string         `json:"provider,omitempty"`
-		Inputs   map[string]any `json:"inputs"`
+		URN          string         `json:"urn"`
+		Type         string         `json:"type"`
+		Name         string         `json:"name"`
+		Parent       string         `json:"parent,omitempty"`
+		Custom       bool           `json:"custom,omitempty"`
+		Provider     string         `json:"provider,omitempty"`
+		Protect      bool           `json:"protect,omitempty"`
+		Dependencies []string       `json:"dependencies,omitempty"`
+		Inputs       map[string]any `json:"inputs"`
 	}
 	legacy := struct {
 		Project   string           `json:"project"`
 		Stack     string           `json:"stack"`
 		Resources []legacyResource `json:"resources"`
 	}{Project: "platform", Stack: "dev"}
-	for _, s := range doc.Steps[1:] {
-		st := s.NewState
-		if strings.HasPrefix(string(st.Type), "pulumi:providers:aws") && strings.Contains(string(st.URN), "default") {
-			continue // the previous format had no default providers
-		}
-		inputs := map[string]any{}
-		for k, v := range st.Inputs {
-			if v == "04da6b54-80e4-46f7-96ec-b56ff0331ba9" {
-				v = "[unknown]"
+	var old func(v resource.PropertyValue) any
+	old = func(v resource.PropertyValue) any {
+		switch {
+		case v.IsSecret():
+			return "[secret]"
+		case v.IsComputed():
+			return "[unknown]"
+		case v.IsObject():
+			m := map[string]any{}
+			for k, e := range v.ObjectValue() {
+				m[string(k)] = old(e)
 			}
-			inputs[k] = v
+			return m
+		case v.IsArray():
+			a := []any{}
+			for _, e := range v.ArrayValue() {
+				a = append(a, old(e))
+			}
+			return a
 		}
+		return v.V
+	}
+	for _, r := range res.Resources {
 		legacy.Resources = append(legacy.Resources, legacyResource{
-			URN: string(st.URN), Type: string(st.Type), Name: st.URN.Name(), Parent: string(st.Parent), Custom: st.Custom, Inputs: inputs,
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Custom: r.Custom, Provider: r.Provider,
+			Protect: r.Protect, Dependencies: r.Dependencies, Inputs: old(resource.NewProperty(r.Inputs)).(map[string]any),
 		})
 	}
 	b, err := json.Marshal(legacy)
@@ -210,10 +226,16 @@ func TestBaselineInThePreviousFormat(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "legacy.json")
 	require.NoError(t, os.WriteFile(path, b, 0o600))
 
+	code, out, errOut := runPlan(t, "--stack", "dev", "--dir", root, "--baseline", path)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "the baseline is in the plan's previous format; planning as its identity")
+	require.Contains(t, out, "Replacement gate, against the baseline (0 changes):")
+
 	dir := changedDev(t, func(s string) string {
 		return strings.Replace(s, "    instanceClass: db.t4g.micro", "    databaseName: shop\n    instanceClass: db.t4g.micro", 1)
 	})
-	code, out, errOut := runPlan(t, "--stack", "dev", "--dir", dir, "--baseline", path)
-	require.Equal(t, 1, code, errOut)
+	code, out, _ = runPlan(t, "--stack", "dev", "--dir", dir, "--baseline", path)
+	require.Equal(t, 1, code)
 	require.Contains(t, out, `aws:rds/instance:Instance db would be REPLACED: dbName changed ("app" → "shop")`)
+	require.Contains(t, out, "Replacement gate: 1 blocking")
 }

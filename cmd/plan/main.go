@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/plan"
 )
 
@@ -111,6 +112,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 
+	var base *plan.Baseline
+	if *baseline != "" {
+		var err error
+		if base, err = plan.LoadBaseline(*baseline); err != nil {
+			_, _ = fmt.Fprintf(stderr, "plan: %v\n", err)
+			return exitError
+		}
+		if base.Legacy() && *role == "" {
+			// A base branch from before the preview-shaped document planned
+			// with the mock's default identity; compare like with like.
+			*role = offline.DefaultIdentity.RoleARN
+			_, _ = fmt.Fprintf(stderr, "plan: the baseline is in the plan's previous format; planning as its identity (%s)\n", *role)
+		}
+	}
 	res, err := plan.Run(plan.Options{Dir: *dir, Stack: *stack, PolicyConfigPath: *policyConfig, RoleARN: *role})
 	if err != nil {
 		var cfgErr *plan.ConfigError
@@ -122,12 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	var cmp *plan.Comparison
-	if *baseline != "" {
-		base, err := plan.LoadBaseline(*baseline)
-		if err != nil {
-			_, _ = fmt.Fprintf(stderr, "plan: %v\n", err)
-			return exitError
-		}
+	if base != nil {
 		var allowed []plan.Approval
 		if *approvals != "" {
 			if allowed, err = plan.LoadApprovals(*approvals); err != nil {

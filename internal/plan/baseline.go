@@ -25,7 +25,16 @@ type Baseline struct {
 	// Cost is the base plan's estimate; nil for a plan written before the
 	// estimate existed.
 	Cost *CostEstimate
+	// legacy marks the plan's previous format, which kept the mock's
+	// values and named no default provider: the comparison then takes this
+	// plan in the same form.
+	legacy bool
 }
+
+// Legacy reports whether the baseline is in the plan's previous format. Its
+// values are the mock's, made as offline.DefaultIdentity: plan the change as
+// that identity too (Options.RoleARN) to compare like with like.
+func (b *Baseline) Legacy() bool { return b.legacy }
 
 // LoadBaseline reads a JSON plan document.
 func LoadBaseline(path string) (*Baseline, error) {
@@ -89,7 +98,7 @@ func parseLegacy(raw []byte, notAPlan error) (*Baseline, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil || doc.Stack == "" {
 		return nil, notAPlan
 	}
-	b := &Baseline{Project: doc.Project, Stack: doc.Stack}
+	b := &Baseline{Project: doc.Project, Stack: doc.Stack, legacy: true}
 	for i, r := range doc.Resources {
 		in := resource.NewPropertyMapFromMap(r.Inputs)
 		b.Resources = append(b.Resources, &offline.Resource{
@@ -136,15 +145,21 @@ func (r *Result) CompareWithBaseline(base *Baseline, approvals []Approval) (*Com
 	if base.Stack != r.Stack || base.Project != r.Project {
 		return nil, fmt.Errorf("baseline is a plan of %s/%s, not of %s/%s", base.Project, base.Stack, r.Project, r.Stack)
 	}
-	raw, err := json.Marshal(r.JSON(nil))
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+	var head []*offline.Resource
+	if base.legacy {
+		head = legacyRecords(r.Resources)
+	} else {
+		raw, err := json.Marshal(r.JSON(nil))
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		var doc Document
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		head = doc.records()
 	}
-	var doc Document
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
-	}
-	changes := Compare(base.Resources, doc.records())
+	changes := Compare(base.Resources, head)
 	cmp := &Comparison{Verdict: Judge(changes, approvals), base: map[string]*offline.Resource{}}
 	for _, res := range base.Resources {
 		cmp.base[res.URN] = res
@@ -155,4 +170,44 @@ func (r *Result) CompareWithBaseline(base *Baseline, approvals []Approval) (*Com
 		cmp.Cost = r.Cost.Diff(CostEstimate{})
 	}
 	return cmp, nil
+}
+
+// legacyRecords are resources as the previous format held them: the mock's
+// values, secrets as "[secret]".
+func legacyRecords(rs []*offline.Resource) []*offline.Resource {
+	out := make([]*offline.Resource, 0, len(rs))
+	for _, r := range rs {
+		c := *r
+		c.Inputs = redactSecrets(r.Inputs)
+		out = append(out, &c)
+	}
+	return out
+}
+
+func redactSecrets(m resource.PropertyMap) resource.PropertyMap {
+	out := make(resource.PropertyMap, len(m))
+	for k, v := range m {
+		out[k] = redactSecret(v)
+	}
+	return out
+}
+
+func redactSecret(v resource.PropertyValue) resource.PropertyValue {
+	switch {
+	case v.IsSecret() || (v.IsOutput() && v.OutputValue().Secret):
+		return resource.NewProperty(Redacted)
+	case v.IsOutput() && !v.OutputValue().Known:
+		return resource.MakeComputed(resource.NewProperty(""))
+	case v.IsOutput():
+		return redactSecret(v.OutputValue().Element)
+	case v.IsObject():
+		return resource.NewProperty(redactSecrets(v.ObjectValue()))
+	case v.IsArray():
+		out := make([]resource.PropertyValue, len(v.ArrayValue()))
+		for i, e := range v.ArrayValue() {
+			out[i] = redactSecret(e)
+		}
+		return resource.NewProperty(out)
+	}
+	return v
 }

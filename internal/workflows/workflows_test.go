@@ -124,7 +124,8 @@ func TestPullRequestWorkflow(t *testing.T) {
 	w, raw := load(t, filepath.Join(offlinetest.RepoRoot(t), ".github", "workflows", "pull-request.yml"))
 	require.Contains(t, w.On, "pull_request")
 	require.Contains(t, raw, "bash .ci/run", "lint and tests")
-	require.Contains(t, raw, "go run ./cmd/plan", "the offline plan needs no credentials")
+	require.Contains(t, raw, "make bin/plan", "the offline plan needs no credentials")
+	require.NotContains(t, raw, "go run ./cmd/plan", "a built binary keeps the plan's exit status; go run reports every failure as 1")
 	require.Contains(t, raw, "--baseline", "stateful replacements are gated against the base branch's plan")
 	require.Contains(t, raw, "head.repo.full_name == github.repository", "forks get the offline gate only")
 	var preview bool
