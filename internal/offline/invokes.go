@@ -93,7 +93,7 @@ func invoke(r *Recorder, token string, args resource.PropertyMap) (resource.Prop
 		}, true
 	case "aws:iam/getSessionContext:getSessionContext":
 		// The issuer of an assumed-role session is its role; any other
-		// ARN is its own issuer (the data source's documented behaviour).
+		// ARN is its own issuer (the data source's documented behavior).
 		arn, _ := GetString(args, "arn")
 		id := r.Identity
 		if arn != id.CallerARN() {

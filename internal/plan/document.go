@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -322,7 +321,7 @@ func (d Document) records() []*offline.Resource {
 			continue
 		}
 		r := &offline.Resource{
-			Type: string(st.Type), Name: resource.URN(st.URN).Name(), URN: string(st.URN), Parent: string(st.Parent),
+			Type: string(st.Type), Name: st.URN.Name(), URN: string(st.URN), Parent: string(st.Parent),
 			Custom: st.Custom, Provider: st.Provider, Protect: st.Protect, RetainOnDelete: st.RetainOnDelete,
 			IgnoreChanges: st.IgnoreChanges, ReplaceOnChanges: st.ReplaceOnChanges,
 			Inputs: fromJSON(st.Inputs), Seq: i,
@@ -355,6 +354,3 @@ func (d Document) stackURN() resource.URN {
 	}
 	return ""
 }
-
-// label is "type name".
-func label(typ, name string) string { return strings.TrimSpace(typ + " " + name) }

@@ -3,7 +3,6 @@ package catalog
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -86,14 +85,3 @@ func one(c Charge) []Charge { return []Charge{c} }
 
 // unpriced returns an unpriced charge as a list.
 func unpriced(c *Charge) []Charge { return []Charge{*c} }
-
-// merge combines groups of two charges.
-func merge(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, g := range b {
-		if !slices.Contains(out, g) {
-			out = append(out, g)
-		}
-	}
-	return out
-}
