@@ -216,9 +216,19 @@ func plain(v resource.PropertyValue) resource.PropertyValue {
 	}
 }
 
+// at reads the value at a path given as text; a path that does not parse
+// reads as absent.
+func at(m resource.PropertyMap, p string) (resource.PropertyValue, bool) {
+	pp, err := resource.ParsePropertyPath(p)
+	if err != nil {
+		return resource.PropertyValue{}, false
+	}
+	return Get(m, pp)
+}
+
 // Str reads a string input ("" when absent or not a string).
 func Str(m resource.PropertyMap, p string) string {
-	v, ok := Get(m, path(p))
+	v, ok := at(m, p)
 	if !ok || !v.IsString() {
 		return ""
 	}
@@ -227,7 +237,7 @@ func Str(m resource.PropertyMap, p string) string {
 
 // Num reads a number input.
 func Num(m resource.PropertyMap, p string) (float64, bool) {
-	v, ok := Get(m, path(p))
+	v, ok := at(m, p)
 	if !ok || !v.IsNumber() {
 		return 0, false
 	}
@@ -236,14 +246,14 @@ func Num(m resource.PropertyMap, p string) (float64, bool) {
 
 // Bool reads a boolean input (false when absent).
 func Bool(m resource.PropertyMap, p string) bool {
-	v, ok := Get(m, path(p))
+	v, ok := at(m, p)
 	return ok && v.IsBool() && v.BoolValue()
 }
 
 // Strs reads an array of strings; elements that are not known strings are
 // left out.
 func Strs(m resource.PropertyMap, p string) []string {
-	v, ok := Get(m, path(p))
+	v, ok := at(m, p)
 	if !ok || !v.IsArray() {
 		return nil
 	}
@@ -258,7 +268,7 @@ func Strs(m resource.PropertyMap, p string) []string {
 
 // Len is the length of an array input (0 when absent).
 func Len(m resource.PropertyMap, p string) int {
-	v, ok := Get(m, path(p))
+	v, ok := at(m, p)
 	if !ok || !v.IsArray() {
 		return 0
 	}

@@ -32,11 +32,11 @@ func init() {
 					Why: "envelope encryption can be added to a cluster but never removed (ForceNewIfChange on " +
 						"encryption_config), and EKS has no API to change the key of an encrypted cluster",
 					If: func(before, after resource.PropertyMap) bool {
-						o, oOK := Get(before, path("encryptionConfig"))
+						o, oOK := at(before, "encryptionConfig")
 						if !oOK || o.IsNull() {
 							return false
 						}
-						n, nOK := Get(after, path("encryptionConfig"))
+						n, nOK := at(after, "encryptionConfig")
 						if !nOK || n.IsNull() {
 							return true
 						}

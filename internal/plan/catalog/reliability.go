@@ -84,7 +84,7 @@ func init() {
 				// metric of a metric-math alarm; below 60 s it is a
 				// high-resolution alarm.
 				metrics := 0
-				if v, ok := Get(u.Inputs, path("metricQueries")); ok && v.IsArray() {
+				if v, ok := at(u.Inputs, "metricQueries"); ok && v.IsArray() {
 					for _, q := range v.ArrayValue() {
 						if q = plain(q); q.IsObject() {
 							if m, has := q.ObjectValue()["metric"]; has && !m.IsNull() {
