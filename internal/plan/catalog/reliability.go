@@ -55,7 +55,7 @@ func init() {
 			// no recovery point: those stay in the vault.
 			Source:   tfaws("backup/selection.go"),
 			NoUpdate: true,
-			Sets:     paths("resources", "notResources", "selectionTags"),
+			Sets:     paths("resources", "notResources", "selectionTags", "conditions"),
 		},
 		&Type{
 			Token:      "aws:cloudwatch/logGroup:LogGroup",
