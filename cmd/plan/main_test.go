@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/require"
 
@@ -55,9 +56,10 @@ func projectDir(t *testing.T, stack, old, replacement string) string {
 	return dir
 }
 
-// The README's first command: the dev plan prints the tree by parent with
-// each resource's highlights, the counts by type, the critical path and the
-// policy verdicts, and exits 0.
+// The README's first command: the dev plan prints, as `pulumi preview` of a
+// new stack would, the tree by parent with preview's short type names and
+// markers and each resource's highlights; then the outputs, the counts, the
+// estimated duration and monthly cost, the policy verdicts; and exits 0.
 func TestRunPrintsTheDevPlan(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := runPlan(t, "--stack", "dev", "--dir", offlinetest.RepoRoot(t))
@@ -65,28 +67,41 @@ func TestRunPrintsTheDevPlan(t *testing.T) {
 	require.Empty(t, errOut)
 
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`(?m)^Offline plan for stack dev \(project platform\)`),
-		regexp.MustCompile(`(?m)^  \+ pulumi:pulumi:Stack platform-dev$`),
+		regexp.MustCompile(`(?m)^Previewing update \(dev\), offline: the real program under mocks, no cloud calls, no credentials\.$`),
+		regexp.MustCompile(`(?m)^Assumed identity: arn:aws:sts::111122223333:assumed-role/platform-deploy-dev/offline-plan$`),
+		regexp.MustCompile(`(?m)^     Type +Name +Plan +Info$`),
+		regexp.MustCompile(`(?m)^ \+   pulumi:pulumi:Stack +platform-dev +create$`),
 		// Components hang off the stack, their children off them.
-		regexp.MustCompile(`(?m)^  \+ [├└]─ platform:network:Vpc vpc$`),
-		regexp.MustCompile(`(?m)^  \+ [├└]─ platform:data:Postgres db$`),
-		regexp.MustCompile(`(?m)^  \+ │  [├└]─ aws:rds/instance:Instance db  engineVersion=16 instanceClass=db\.t4g\.micro .*multiAz=false storageEncrypted=true backupRetentionPeriod=7 deletionProtection=false$`),
-		regexp.MustCompile(`(?m)^  \+ │  [├└]─ aws:elasticache/replicationGroup:ReplicationGroup cache  .*transitEncryptionEnabled=true`),
-		regexp.MustCompile(`(?m)^  \+ │  [├└]─ aws:ec2/vpc:Vpc vpc  cidrBlock=10\.10\.0\.0/16$`),
-		regexp.MustCompile(`(?m)^Resources by type \(\d+ in all\):$`),
-		regexp.MustCompile(`(?m)^ +1  aws:rds/instance:Instance$`),
-		regexp.MustCompile(`(?m)^ +6  aws:ec2/subnet:Subnet$`),
+		regexp.MustCompile(`(?m)^ \+   [├└]─ platform:network:Vpc +vpc +create$`),
+		regexp.MustCompile(`(?m)^ \+   [├└]─ platform:data:Postgres +db +create$`),
+		regexp.MustCompile(`(?m)^ \+   │  [├└]─ aws:rds:Instance +db +create +engineVersion=16 instanceClass=db\.t4g\.micro .*multiAz=false storageEncrypted=true backupRetentionPeriod=7 deletionProtection=false$`),
+		regexp.MustCompile(`(?m)^ \+   │  [├└]─ aws:elasticache:ReplicationGroup +cache +create +.*transitEncryptionEnabled=true`),
+		regexp.MustCompile(`(?m)^ \+   │  [├└]─ aws:ec2:Vpc +vpc +create +cidrBlock=10\.10\.0\.0/16$`),
+		// A value known only once another resource exists.
+		regexp.MustCompile(`(?m)^ \+   │  [├└]─ aws:vpc:SecurityGroupIngressRule +db-sg-eks-nodes-5432 +create +fromPort=5432 referencedSecurityGroupId=\[unknown\]$`),
 		regexp.MustCompile(`(?m)^Outputs:$`),
-		regexp.MustCompile(`(?m)^  kubeconfig +\[secret\]$`),
-		regexp.MustCompile(`(?m)^Estimated critical path of pulumi up: \S+ \(the data requires at least \S+\):$`),
-		regexp.MustCompile(`(?m)^ +\S+ +\+\S+ +aws:eks/cluster:Cluster eks$`),
+		regexp.MustCompile(`(?m)^    kubeconfig +: \[secret\]$`),
+		regexp.MustCompile(`(?m)^    vpcId +: \[unknown\]$`),
+		regexp.MustCompile(`(?m)^    clusterName +: "platform-dev-eks"$`),
+		regexp.MustCompile(`(?m)^Resources:\n    \+ 170 to create$`),
+		regexp.MustCompile(`(?m)^Resources by type \(169 in all\):$`),
+		regexp.MustCompile(`(?m)^ +1  aws:rds:Instance$`),
+		regexp.MustCompile(`(?m)^ +6  aws:ec2:Subnet$`),
+		regexp.MustCompile(`(?m)^Estimated duration of ` + "`pulumi up`" + ` for a new stack: ≈ \d+ min \(the data requires at least ≈ \d+ min\), along:$`),
+		regexp.MustCompile(`(?m)^    ≈ 10 min  aws:eks:Cluster eks$`),
+		regexp.MustCompile(`(?m)^Estimated monthly cost: \$\d+\.\d\d to \$\d+\.\d\d \(on-demand list prices, us-east-1, prices as of \d{4}-\d\d-\d\d\)$`),
+		regexp.MustCompile(`(?m)^ +\$73\.00  aws:eks:Cluster eks: EKS control plane, standard support: 1 × 730 h × \$0\.1$`),
+		regexp.MustCompile(`(?m)^  not included, billed by use:$`),
+		regexp.MustCompile(`(?m)^    NAT gateway data processed \(per GB, both directions\)$`),
 		regexp.MustCompile(`(?m)^Policy violations, mandatory \(0\):\n  none$`),
 		regexp.MustCompile(`(?m)^Policy violations, advisory \(\d+\):$`),
-		regexp.MustCompile(`(?m)^PASS: \d+ resources, 0 mandatory and \d+ advisory policy violations\.$`),
+		regexp.MustCompile(`(?m)^PASS: 169 resources, 0 mandatory and \d+ advisory policy violations\.$`),
 	} {
 		require.Regexp(t, want, out)
 	}
 	require.NotContains(t, out, "FAIL")
+	require.NotRegexp(t, `(?m)^ \+ .*aws:rds/instance:Instance`, out, "the tree shows preview's short type names")
+	require.NotContains(t, out, "output<", "unknowns as [unknown], as pulumi preview shows them since v3.163")
 }
 
 // secretValues returns every string held inside a secret in the real dev
@@ -173,8 +188,8 @@ func jsonStrings(v any) []string {
 	}
 }
 
-// --json writes one document for tools: the resources with their inputs,
-// the violations and a summary, with every secret redacted.
+// --json writes one document in the shape of `pulumi preview --json`,
+// with every secret redacted.
 func TestRunWritesTheDevPlanAsJSON(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := runPlan(t, "--stack", "dev", "--dir", offlinetest.RepoRoot(t), "--json")
@@ -183,19 +198,16 @@ func TestRunWritesTheDevPlanAsJSON(t *testing.T) {
 
 	var doc plan.Document
 	require.NoError(t, json.Unmarshal([]byte(out), &doc), "stdout is one JSON document")
-	require.Equal(t, "platform", doc.Project)
-	require.Equal(t, "dev", doc.Stack)
-	require.True(t, doc.Summary.Passed)
-	require.Zero(t, doc.Summary.Mandatory)
-	require.Equal(t, len(doc.Resources), doc.Summary.Resources)
-	require.Equal(t, 1, doc.Summary.ByType["aws:rds/instance:Instance"])
-	require.Len(t, doc.Violations, doc.Summary.Advisory)
+	require.True(t, doc.Policy.Passed)
+	require.Zero(t, doc.Policy.Mandatory)
+	require.Len(t, doc.Diagnostics, doc.Policy.Advisory)
 	require.NotEmpty(t, doc.CriticalPath.Steps)
-	require.Equal(t, plan.Redacted, doc.Outputs["kubeconfig"])
+	require.Equal(t, "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev", doc.Steps[0].URN)
+	require.Equal(t, plan.Redacted, doc.Steps[0].NewState.Outputs["kubeconfig"])
 
-	byName := map[string]plan.DocumentResource{}
-	for _, r := range doc.Resources {
-		byName[r.Type+" "+r.Name] = r
+	byName := map[string]*apitype.ResourceV3{}
+	for _, s := range doc.Steps {
+		byName[string(s.NewState.Type)+" "+s.NewState.URN.Name()] = s.NewState
 	}
 	db, ok := byName["aws:rds/instance:Instance db"]
 	require.True(t, ok, "the database is in the document")
@@ -292,10 +304,10 @@ func TestRunExitsOneOnAMandatoryViolation(t *testing.T) {
 			if tt.json {
 				var doc plan.Document
 				require.NoError(t, json.Unmarshal([]byte(out), &doc))
-				require.False(t, doc.Summary.Passed)
-				require.Equal(t, len(tt.mandatory), doc.Summary.Mandatory)
-				require.Equal(t, tt.mandatory[0], doc.Violations[0].Policy)
-				require.Equal(t, "mandatory", doc.Violations[0].Level)
+				require.False(t, doc.Policy.Passed)
+				require.Equal(t, len(tt.mandatory), doc.Policy.Mandatory)
+				require.Equal(t, "error", doc.Diagnostics[0].Severity, "a mandatory violation is an error diagnostic")
+				require.Contains(t, doc.Diagnostics[0].Message, "mandatory violation: ["+tt.mandatory[0]+"]")
 				return
 			}
 			section := regexp.MustCompile(`(?s)Policy violations, mandatory \(\d+\):\n(.*?)\n\nPolicy violations, advisory`).FindStringSubmatch(out)
@@ -376,6 +388,25 @@ func TestRunExitsTwoOnAConfigOrProgramError(t *testing.T) {
 			args: func(*testing.T) []string { return []string{"--stack", "dev", "--dir", root, "--bogus"} },
 			want: []string{"flag provided but not defined: -bogus"},
 		},
+		{
+			name: "a stray argument",
+			args: func(*testing.T) []string { return []string{"--stack", "dev", "--dir", root, "prod"} },
+			want: []string{`unexpected argument "prod"`},
+		},
+		{
+			name: "an assumed role that is not a role",
+			args: func(*testing.T) []string {
+				return []string{"--stack", "dev", "--dir", root, "--assume-role", "arn:aws:iam::111122223333:user/alice"}
+			},
+			want: []string{"--assume-role", "is not an IAM role ARN"},
+		},
+		{
+			name: "approvals without a baseline",
+			args: func(t *testing.T) []string {
+				return []string{"--stack", "dev", "--dir", root, "--approvals", writeFile(t, policyDir, "a.allow", "")}
+			},
+			want: []string{"--approvals needs --baseline"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -388,4 +419,37 @@ func TestRunExitsTwoOnAConfigOrProgramError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// -h says what the plan does, its flags, examples and exit codes, on
+// stdout, and exits 0.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"-h", "--help"} {
+		code, out, errOut := runPlan(t, flag)
+		require.Equal(t, 0, code)
+		require.Empty(t, errOut)
+		for _, want := range []string{
+			"Runs the real program", "Usage:", "-stack", "-baseline", "-approvals", "-assume-role", "-json",
+			"Examples:", "bin/plan --stack dev", "Exit status:", "  0  ", "  1  ", "  2  ",
+		} {
+			require.Contains(t, out, want)
+		}
+	}
+}
+
+// The plan runs as the role it is told to assume, and says so; a role the
+// cluster does not list is refused, as a real preview as that role would be
+// (and another account than the stack files' example one refuses their
+// placeholders).
+func TestAssumedRole(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runPlan(t, "--stack", "dev", "--dir", offlinetest.RepoRoot(t), "--assume-role", "arn:aws:iam::111122223333:role/platform-preview-dev")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "Assumed identity: arn:aws:sts::111122223333:assumed-role/platform-preview-dev/offline-plan\n    (--assume-role;")
+
+	code, _, errOut = runPlan(t, "--stack", "dev", "--dir", offlinetest.RepoRoot(t), "--assume-role", "arn:aws:iam::444455556666:role/ci-preview")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, errOut, "the caller arn:aws:iam::444455556666:role/ci-preview is neither an admin nor a viewer of the cluster")
+	require.Contains(t, errOut, "the AWS documentation's example account")
 }

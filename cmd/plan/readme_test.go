@@ -2,15 +2,27 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/internal/plan"
 )
+
+func readme(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(offlinetest.RepoRoot(t), "README.md"))
+	require.NoError(t, err)
+	return string(raw)
+}
 
 // The plan output shown in README.md is real: every line of the excerpt
 // (but the elisions) is a line the dev plan prints.
@@ -24,9 +36,7 @@ func TestReadmeShowsRealPlanOutput(t *testing.T) {
 		printed[strings.TrimRight(line, " ")] = true
 	}
 
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	require.NoError(t, err)
-	_, rest, ok := strings.Cut(string(readme), "What the first command prints (abbreviated):\n\n```text\n")
+	_, rest, ok := strings.Cut(readme(t), "What the first command prints (abbreviated):\n\n```text\n")
 	require.True(t, ok, "README.md shows the plan's output")
 	excerpt, _, ok := strings.Cut(rest, "```")
 	require.True(t, ok)
@@ -40,4 +50,77 @@ func TestReadmeShowsRealPlanOutput(t *testing.T) {
 		lines++
 	}
 	require.Greater(t, lines, 15)
+}
+
+// The README's commands and exit codes hold for the binary they name: the
+// make target builds bin/plan, the quoted command exits 0, and the exit
+// codes the README states are the ones the binary returns.
+func TestReadmeCommandsAndExitCodes(t *testing.T) {
+	t.Parallel()
+	root := offlinetest.RepoRoot(t)
+	text := readme(t)
+
+	dry, err := exec.Command("make", "-n", "-C", root, "bin/plan").CombinedOutput()
+	require.NoError(t, err, string(dry))
+	require.Contains(t, string(dry), "build -o bin/plan ./cmd/plan", "make bin/plan builds the binary the README runs")
+
+	bin := filepath.Join(t.TempDir(), "plan")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/plan")
+	build.Dir = root
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+	status := func(args ...string) int {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = root
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		require.NoError(t, err)
+		return 0
+	}
+
+	commands := regexp.MustCompile("(?m)^make bin/plan && bin/plan ([^#`\n]*?)\\s*(#.*)?$").FindAllStringSubmatch(text, -1)
+	require.NotEmpty(t, commands, "the README quotes the plan's command")
+	for _, c := range commands {
+		require.Equal(t, 0, status(strings.Fields(c[1])...), "the README's command %q", c[0])
+	}
+
+	for _, claim := range []struct {
+		said string
+		args []string
+		code int
+	}{
+		{"exits 0 when", []string{"--stack", "dev"}, 0},
+		{"1 when a mandatory policy is violated", []string{"--stack", "dev", "--policy-pack-config", "policy/config/prod.json"}, 1},
+		{"2 when no plan can be made", []string{"--stack", "staging"}, 2},
+		{"`bin/plan -h`", []string{"-h"}, 0},
+	} {
+		require.True(t, strings.Contains(text, claim.said), "README.md says %q", claim.said)
+		require.Equal(t, claim.code, status(claim.args...), claim.said)
+	}
+}
+
+// The monthly cost of each stack in the README is the plan's, with the
+// plan's price date.
+func TestReadmeStatesTheCostOfEachStack(t *testing.T) {
+	t.Parallel()
+	text := readme(t)
+	for _, stack := range []string{"dev", "prod"} {
+		res, err := plan.Run(plan.Options{Dir: offlinetest.RepoRoot(t), Stack: stack})
+		require.NoError(t, err)
+		c := res.Cost
+		figure := costSpan(c.MonthlyUSD, c.MonthlyUSDMax)
+		require.True(t, strings.Contains(text, "**"+stack+" "+figure+"**"), "README.md states %s's monthly cost: **%s %s**", stack, stack, figure)
+		require.True(t, strings.Contains(text, "prices as of\n"+c.PriceDate) || strings.Contains(text, "prices as of "+c.PriceDate), "README.md dates the prices %s", c.PriceDate)
+	}
+}
+
+func costSpan(low, high float64) string {
+	s := fmt.Sprintf("$%.2f", low)
+	if high > low {
+		s += fmt.Sprintf(" to $%.2f", high)
+	}
+	return s
 }

@@ -2,11 +2,70 @@ package offline
 
 import (
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
+
+// Identity is the AWS principal an offline run assumes it deploys as: what
+// getCallerIdentity and getSessionContext answer. With real credentials it
+// is whoever runs `pulumi`; offline it is an assumption the plan states.
+type Identity struct {
+	AccountID string
+	// RoleARN is the IAM role the session was issued by, e.g.
+	// arn:aws:iam::111122223333:role/platform-deploy-dev.
+	RoleARN string
+	// Session is the role session name.
+	Session string
+}
+
+// DefaultIdentity is what component tests run as: a role in the
+// documentation account of the tests.
+var DefaultIdentity = Identity{
+	AccountID: "123456789012",
+	RoleARN:   "arn:aws:iam::123456789012:role/offline",
+	Session:   "offline",
+}
+
+// IdentityFromRole is the session of a role ARN
+// ("arn:aws:iam::111122223333:role/path/name"), or an error saying what is
+// wrong with it.
+func IdentityFromRole(roleARN, session string) (Identity, error) {
+	parts := strings.SplitN(roleARN, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") || len(parts[4]) != 12 {
+		return Identity{}, fmt.Errorf("%q is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)", roleARN)
+	}
+	return Identity{AccountID: parts[4], RoleARN: roleARN, Session: session}, nil
+}
+
+// RoleName is the role's name, without its path.
+func (i Identity) RoleName() string { return lastSegment(i.RoleARN) }
+
+// CallerARN is the ARN getCallerIdentity reports for the role's session:
+// arn:aws:sts::<account>:assumed-role/<role name>/<session>.
+func (i Identity) CallerARN() string {
+	partition := "aws"
+	if parts := strings.SplitN(i.RoleARN, ":", 3); len(parts) == 3 {
+		partition = parts[1]
+	}
+	return fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, i.AccountID, i.RoleName(), i.Session)
+}
+
+// UserID is the caller's user ID: the role's unique ID and the session.
+func (i Identity) UserID() string { return i.roleID() + ":" + i.Session }
+
+// roleID is a stable role unique ID (AROA and 17 characters).
+func (i Identity) roleID() string {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(i.RoleARN))
+	return fmt.Sprintf("AROA%017X", h.Sum64())[:21]
+}
+
+func lastSegment(arn string) string {
+	return arn[strings.LastIndex(arn, "/")+1:]
+}
 
 // invoke answers the data sources the program calls. Unknown tokens are an
 // error, so a new invoke cannot slip into the program untested.
@@ -42,24 +101,30 @@ func invoke(r *Recorder, token string, args resource.PropertyMap) (resource.Prop
 			"groupNames": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(r.Region)}),
 		}, true
 	case "aws:index/getCallerIdentity:getCallerIdentity":
+		id := r.Identity
 		return resource.PropertyMap{
-			"accountId": resource.NewProperty(r.AccountID),
-			"arn":       resource.NewProperty(assumedRoleARN(r.Identity)),
-			"id":        resource.NewProperty(r.AccountID),
-			"userId":    resource.NewProperty("AROAOFFLINE:offline-plan"),
+			"accountId": resource.NewProperty(id.AccountID),
+			"arn":       resource.NewProperty(id.CallerARN()),
+			"id":        resource.NewProperty(id.AccountID),
+			"userId":    resource.NewProperty(id.UserID()),
 		}, true
 	case "aws:iam/getSessionContext:getSessionContext":
-		arn := ""
-		if v, ok := args["arn"]; ok && v.IsString() {
-			arn = v.StringValue()
+		// The issuer of an assumed-role session is its role; any other
+		// ARN is its own issuer (the data source's documented behavior).
+		arn, _ := GetString(args, "arn")
+		id := r.Identity
+		if arn != id.CallerARN() {
+			return resource.PropertyMap{
+				"arn": resource.NewProperty(arn), "id": resource.NewProperty(arn),
+				"issuerArn": resource.NewProperty(arn), "issuerId": resource.NewProperty(""),
+				"issuerName": resource.NewProperty(lastSegment(arn)), "sessionName": resource.NewProperty(""),
+			}, true
 		}
-		out := resource.PropertyMap{"arn": resource.NewProperty(arn), "id": resource.NewProperty(arn), "issuerArn": resource.NewProperty(arn)}
-		if arn == assumedRoleARN(r.Identity) {
-			out["issuerArn"] = resource.NewProperty(r.Identity)
-			out["issuerName"] = resource.NewProperty(r.Identity[strings.LastIndex(r.Identity, "/")+1:])
-			out["sessionName"] = resource.NewProperty("offline-plan")
-		}
-		return out, true
+		return resource.PropertyMap{
+			"arn": resource.NewProperty(arn), "id": resource.NewProperty(arn),
+			"issuerArn": resource.NewProperty(id.RoleARN), "issuerId": resource.NewProperty(id.roleID()),
+			"issuerName": resource.NewProperty(id.RoleName()), "sessionName": resource.NewProperty(id.Session),
+		}, true
 	case "aws:iam/getRoles:getRoles":
 		// A fresh account: no role matches (the Auto Scaling service-linked
 		// role included, so the plan shows it created).
@@ -83,18 +148,7 @@ func invoke(r *Recorder, token string, args resource.PropertyMap) (resource.Prop
 			"id":               resource.NewProperty("aws"),
 		}, true
 	}
-	_ = args
 	return nil, false
-}
-
-// assumedRoleARN is the STS ARN of a session of roleARN.
-func assumedRoleARN(roleARN string) string {
-	i := strings.Index(roleARN, ":role/")
-	if i < 0 {
-		return roleARN
-	}
-	name := roleARN[strings.LastIndex(roleARN, "/")+1:]
-	return strings.Replace(roleARN[:i], ":iam:", ":sts:", 1) + ":assumed-role/" + name + "/offline-plan"
 }
 
 // zoneIDPrefix returns the zone-ID prefix of a region: "use1" for us-east-1,

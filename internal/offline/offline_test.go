@@ -186,3 +186,39 @@ func TestGetPaths(t *testing.T) {
 	require.True(t, ok)
 	require.True(t, u.IsComputed())
 }
+
+// The mock answers as the identity the run assumes: getCallerIdentity
+// reports the role's session, getSessionContext its issuer, and the ARNs
+// the mock makes are in that account.
+func TestRecorderAnswersAsTheAssumedIdentity(t *testing.T) {
+	t.Parallel()
+	id, err := offline.IdentityFromRole("arn:aws:iam::111122223333:role/ci/platform-deployer-dev", "offline-plan")
+	require.NoError(t, err)
+	cfg := offline.StackConfig{Project: "p", Stack: "s", Values: map[string]string{"aws:region": "us-east-1"}}
+	var caller, issuer map[string]any
+	rec, err := offline.Run(cfg, true, func(ctx *pulumi.Context) error {
+		if err := ctx.Invoke("aws:index/getCallerIdentity:getCallerIdentity", nil, &caller); err != nil {
+			return err
+		}
+		if err := ctx.Invoke("aws:iam/getSessionContext:getSessionContext", map[string]any{"arn": caller["arn"]}, &issuer); err != nil {
+			return err
+		}
+		var v struct{ pulumi.CustomResourceState }
+		return ctx.RegisterResource("aws:ec2/vpc:Vpc", "a", pulumi.Map{"cidrBlock": pulumi.String("10.0.0.0/16")}, &v)
+	}, offline.WithIdentity(id))
+	require.NoError(t, err)
+	require.Equal(t, "111122223333", caller["accountId"])
+	require.Equal(t, "arn:aws:sts::111122223333:assumed-role/platform-deployer-dev/offline-plan", caller["arn"])
+	require.Regexp(t, `^AROA[0-9A-F]{17}:offline-plan$`, caller["userId"])
+	require.Equal(t, "arn:aws:iam::111122223333:role/ci/platform-deployer-dev", issuer["issuerArn"])
+	require.Equal(t, "platform-deployer-dev", issuer["issuerName"])
+	vpc := rec.Find("aws:ec2/vpc:Vpc", "a")
+	require.Equal(t, "arn:aws:ec2:us-east-1:111122223333:vpc/a-id", vpc.Outputs["arn"].StringValue())
+	require.Contains(t, vpc.Computed, "arn", "the mock says which of its values it made up")
+	require.NotContains(t, vpc.Computed, "cidrBlock")
+
+	for _, bad := range []string{"", "arn:aws:iam::111122223333:user/alice", "arn:aws:iam::1111:role/x", "role/x"} {
+		_, err := offline.IdentityFromRole(bad, "s")
+		require.ErrorContains(t, err, "is not an IAM role ARN", bad)
+	}
+}

@@ -1,19 +1,22 @@
 package offline
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// Get walks a dotted path ("vpcConfig.subnetIds[0]", "tags.Name") through a
-// property map. Secrets are looked through; secret reports whether any value
-// on the way was secret. ok is false when a step is missing or of the wrong
-// shape.
+// Get walks a property path ("vpcConfig.subnetIds[0]",
+// `tags["kubernetes.io/role/elb"]`, resource.ParsePropertyPath's syntax)
+// through a property map. Secrets are looked through; secret reports whether
+// any value on the way was secret. A value unknown on the way is returned as
+// an unknown. ok is false when a step is missing, of the wrong shape, or the
+// path does not parse.
 func Get(m resource.PropertyMap, path string) (v resource.PropertyValue, secret, ok bool) {
+	p, err := resource.ParsePropertyPath(path)
+	if err != nil {
+		return resource.PropertyValue{}, false, false
+	}
 	v = resource.NewProperty(m)
-	for _, step := range splitPath(path) {
+	for _, step := range p {
 		for v.IsSecret() {
 			secret = true
 			v = v.SecretValue().Element
@@ -26,17 +29,7 @@ func Get(m resource.PropertyMap, path string) (v resource.PropertyValue, secret,
 			}
 			v = o.Element
 		}
-		if idx, isIndex := step.index(); isIndex {
-			if !v.IsArray() || idx >= len(v.ArrayValue()) {
-				return resource.PropertyValue{}, secret, false
-			}
-			v = v.ArrayValue()[idx]
-			continue
-		}
-		if !v.IsObject() {
-			return resource.PropertyValue{}, secret, false
-		}
-		next, found := v.ObjectValue()[resource.PropertyKey(step.key)]
+		next, found := resource.PropertyPath{step}.Get(v)
 		if !found {
 			return resource.PropertyValue{}, secret, false
 		}
@@ -93,46 +86,4 @@ func GetStrings(m resource.PropertyMap, path string) ([]string, bool) {
 		out = append(out, e.StringValue())
 	}
 	return out, true
-}
-
-type pathStep struct{ key string }
-
-func (s pathStep) index() (int, bool) {
-	if !strings.HasPrefix(s.key, "[") {
-		return 0, false
-	}
-	n, err := strconv.Atoi(strings.Trim(s.key, "[]"))
-	return n, err == nil
-}
-
-// splitPath splits "a.b[0].c" into a, b, [0], c. A key containing dots can
-// be written in brackets and quotes: tags["kubernetes.io/role/elb"].
-func splitPath(path string) []pathStep {
-	var out []pathStep
-	for len(path) > 0 {
-		switch {
-		case strings.HasPrefix(path, `["`):
-			end := strings.Index(path, `"]`)
-			if end < 0 {
-				return append(out, pathStep{path})
-			}
-			out = append(out, pathStep{path[2:end]})
-			path = strings.TrimPrefix(path[end+2:], ".")
-		case path[0] == '[':
-			end := strings.IndexByte(path, ']')
-			if end < 0 {
-				return append(out, pathStep{path})
-			}
-			out = append(out, pathStep{path[:end+1]})
-			path = strings.TrimPrefix(path[end+1:], ".")
-		default:
-			end := strings.IndexAny(path, ".[")
-			if end < 0 {
-				return append(out, pathStep{path})
-			}
-			out = append(out, pathStep{path[:end]})
-			path = strings.TrimPrefix(path[end:], ".")
-		}
-	}
-	return out
 }

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acme/platform/internal/plan/catalog"
 )
 
 // Resource is one registration as the engine would have received it.
@@ -29,6 +30,10 @@ type Resource struct {
 	Inputs resource.PropertyMap
 	// Outputs are the state the mock returned (inputs plus computed values).
 	Outputs resource.PropertyMap
+	// Computed are the keys of Outputs known only once the resource exists
+	// (IDs, ARNs, endpoints): in a preview they are unknown, and the mock's
+	// values for them are made up.
+	Computed []string
 	// Dependencies are the URNs this resource waits for, including those
 	// implied by its inputs (PropertyDependencies).
 	Dependencies         []string
@@ -71,9 +76,9 @@ type Recorder struct {
 	// zones the mock returns.
 	Region    string
 	AccountID string
-	// Identity is the IAM role the mocked caller acts as (getCallerIdentity
-	// answers with a session of it); its account is AccountID.
-	Identity string
+	// Identity is who the mock says the caller is (getCallerIdentity,
+	// getSessionContext).
+	Identity Identity
 	// Project and Stack build URNs that match the SDK's.
 	Project string
 	Stack   string
@@ -88,21 +93,7 @@ func NewRecorder(project, stack, region string) *Recorder {
 	if region == "" {
 		region = "us-east-1"
 	}
-	return &Recorder{Region: region, AccountID: DefaultAccountID, Identity: "arn:aws:iam::" + DefaultAccountID + ":role/offline", Project: project, Stack: stack}
-}
-
-// DefaultAccountID is the account the recorder deploys into unless it
-// assumes another identity.
-const DefaultAccountID = "123456789012"
-
-// Assume makes the mocked caller act as roleARN, in that role's account.
-func (r *Recorder) Assume(roleARN string) error {
-	parts := strings.SplitN(roleARN, ":", 6)
-	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") || len(parts[4]) != 12 {
-		return fmt.Errorf("offline identity %q is not an IAM role ARN", roleARN)
-	}
-	r.Identity, r.AccountID = roleARN, parts[4]
-	return nil
+	return &Recorder{Region: region, AccountID: DefaultIdentity.AccountID, Identity: DefaultIdentity, Project: project, Stack: stack}
 }
 
 var _ pulumi.MockResourceMonitor = (*Recorder)(nil)
@@ -157,7 +148,8 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	res.ID = id
 	state := args.Inputs.Copy()
 	if args.Custom {
-		state = computed(r, res.Type, res.Name, id, args.Inputs)
+		env := catalog.Env{Region: r.Region, AccountID: r.AccountID}
+		state, res.Computed = catalog.MockState(env, res.Type, res.Name, id, args.Inputs)
 	}
 	res.Outputs = state
 

@@ -2,105 +2,28 @@ package plan
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/acme/platform/internal/offline"
+	"github.com/acme/platform/internal/plan/catalog"
 )
-
-// Creation times per resource type: what `pulumi up` waits for. They are
-// typical figures, not guarantees; what matters is their order of magnitude
-// and which resources are slow. Sources: the AWS documentation and the
-// create timeouts of the Terraform AWS provider (which pulumi-aws wraps),
-// and what the anchors' issue threads report:
-//   - EKS control plane: "usually takes between 10 and 15 minutes"
-//     (docs.aws.amazon.com/eks/latest/userguide/create-cluster.html);
-//     provider create timeout 30m.
-//   - EKS managed node group: 3–5 minutes until nodes are Ready; add-ons
-//     about a minute, CoreDNS longer as it waits for nodes.
-//   - RDS: a Single-AZ PostgreSQL instance about 6–10 minutes; Multi-AZ
-//     (a standby in a second AZ) 10–20 minutes (provider timeout 40m).
-//   - ElastiCache replication group: 5–10 minutes; more with replicas and
-//     Multi-AZ (provider timeout 60m).
-//   - Amazon MQ: "takes about 15 minutes" for a single-instance broker
-//     (docs.aws.amazon.com/amazon-mq/latest/developer-guide/getting-started-rabbitmq.html);
-//     a RabbitMQ cluster broker about 20–25 minutes.
-//   - NAT gateway: 1–3 minutes to become available; interface VPC
-//     endpoints about 2 minutes.
-var creationSeconds = map[string]func(*offline.Resource) float64{
-	"aws:eks/cluster:Cluster":     fixed(600),
-	"aws:eks/nodeGroup:NodeGroup": fixed(240),
-	"aws:eks/addon:Addon": func(r *offline.Resource) float64 {
-		if name, _ := offline.GetString(r.Inputs, "addonName"); name == "coredns" || name == "aws-ebs-csi-driver" {
-			return 90
-		}
-		return 60
-	},
-	"aws:rds/instance:Instance": func(r *offline.Resource) float64 {
-		if multi, _ := offline.GetBool(r.Inputs, "multiAz"); multi {
-			return 900
-		}
-		return 540
-	},
-	"aws:elasticache/replicationGroup:ReplicationGroup": func(r *offline.Resource) float64 {
-		if n, _ := offline.GetNumber(r.Inputs, "numCacheClusters"); n > 1 {
-			return 780
-		}
-		return 480
-	},
-	"aws:mq/broker:Broker": func(r *offline.Resource) float64 {
-		if mode, _ := offline.GetString(r.Inputs, "deploymentMode"); mode == "CLUSTER_MULTI_AZ" {
-			return 1380
-		}
-		return 900
-	},
-	"aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": fixed(300),
-	"aws:ec2/natGateway:NatGateway": fixed(120),
-	"aws:ec2/vpcEndpoint:VpcEndpoint": func(r *offline.Resource) float64 {
-		if t, _ := offline.GetString(r.Inputs, "vpcEndpointType"); t == "Interface" {
-			return 120
-		}
-		return 10
-	},
-	"kubernetes:batch/v1:Job": fixed(60),
-	// The access-entry propagation wait sleeps 30 s
-	// (cluster.AccessPropagationSeconds); the group-metrics commands are
-	// one AWS CLI call.
-	"command:local:Command": func(r *offline.Resource) float64 {
-		if c, _ := offline.GetString(r.Inputs, "create"); strings.HasPrefix(c, "sleep ") {
-			return 30
-		}
-		return 5
-	},
-	"kubernetes:helm.sh/v3:Release": fixed(60),
-	"aws:iam/role:Role":             fixed(10), // eventual consistency before first use
-	"aws:kms/key:Key":               fixed(5),
-	"aws:ec2/vpc:Vpc":               fixed(5),
-	"aws:ec2/subnet:Subnet":         fixed(5),
-}
-
-// defaultSeconds is the creation time of anything not listed: a quick API
-// call.
-const defaultSeconds = 2
 
 // SlowSeconds is the threshold above which a resource counts as slow.
 const SlowSeconds = 100
 
-func fixed(s float64) func(*offline.Resource) float64 {
-	return func(*offline.Resource) float64 { return s }
-}
-
-// CreationSeconds is the typical creation time of r.
+// CreationSeconds is the typical creation time of r, from its type's
+// catalog record (which names the source of the figure). Components and
+// providers cost nothing themselves.
 func CreationSeconds(r *offline.Resource) float64 {
-	if !r.Custom {
-		return 0 // components and providers cost nothing themselves
+	if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
+		return 0
 	}
-	if f, ok := creationSeconds[r.Type]; ok {
-		return f(r)
-	}
-	return defaultSeconds
+	t, _ := catalog.Lookup(r.Type)
+	return t.Duration(r.Inputs).Seconds()
 }
 
 // dataReasons lists the slow resources that may wait for another slow one,
@@ -126,8 +49,8 @@ var dataReasons = map[[2]string]string{
 	{"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:eks/nodeGroup:NodeGroup"}:                                               "nodes pull images and reach AWS APIs through the interface endpoints",
 }
 
-// Step is one resource on a path.
-type Step struct {
+// PathStep is one resource on a path.
+type PathStep struct {
 	URN     string  `json:"urn"`
 	Type    string  `json:"type"`
 	Name    string  `json:"name"`
@@ -138,7 +61,7 @@ type Step struct {
 // CriticalPath is the longest chain of waits in `pulumi up`.
 type CriticalPath struct {
 	Seconds float64
-	Steps   []Step
+	Steps   []PathStep
 	// BoundSeconds is the longest chain the data really requires: the same
 	// graph with every wait between two slow resources that has no entry in
 	// dataReasons removed.
@@ -150,7 +73,7 @@ type CriticalPath struct {
 // SlowWait is a slow resource waiting (directly or through others) for
 // another slow resource.
 type SlowWait struct {
-	From, To Step
+	From, To PathStep
 	Via      []string // names of the resources in between
 }
 
@@ -158,9 +81,18 @@ func (w SlowWait) String() string {
 	return fmt.Sprintf("%s %s waits for %s %s (via %s)", w.To.Type, w.To.Name, w.From.Type, w.From.Name, strings.Join(w.Via, " → "))
 }
 
-// Duration formats seconds as minutes and seconds.
+// Duration formats seconds as minutes and seconds (benchmarks and test
+// messages; the plan itself shows Estimate).
 func Duration(s float64) string {
 	return (time.Duration(s) * time.Second).String()
+}
+
+// About shows a duration as the estimate it is: "≈ 18 min", "< 1 min".
+func About(s float64) string {
+	if s < 30 {
+		return "< 1 min"
+	}
+	return fmt.Sprintf("≈ %d min", int(math.Round(s/60)))
 }
 
 type graph struct {
@@ -311,7 +243,7 @@ func Analyze(resources []*offline.Resource) CriticalPath {
 		}
 	}
 	for urn := end; urn != ""; urn = via[urn] {
-		cp.Steps = append([]Step{g.step(urn, finish[urn])}, cp.Steps...)
+		cp.Steps = append([]PathStep{g.step(urn, finish[urn])}, cp.Steps...)
 	}
 
 	// The bound: a slow resource does not wait for a slow ancestor without a
@@ -337,7 +269,7 @@ func Analyze(resources []*offline.Resource) CriticalPath {
 	return cp
 }
 
-func (g *graph) step(urn string, finish float64) Step {
+func (g *graph) step(urn string, finish float64) PathStep {
 	r := g.nodes[urn]
-	return Step{URN: urn, Type: r.Type, Name: r.Name, Seconds: g.cost[urn], Finish: finish}
+	return PathStep{URN: urn, Type: r.Type, Name: r.Name, Seconds: g.cost[urn], Finish: finish}
 }

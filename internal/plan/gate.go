@@ -26,29 +26,36 @@ func (r *Result) AnalyzerResources() []policyx.AnalyzerResource {
 		Type:       "pulumi:pulumi:Stack",
 		Name:       r.Project + "-" + r.Stack,
 		URN:        r.StackURN(),
-		Properties: resource.FromResourcePropertyMap(r.outputProperties()),
+		Properties: resource.FromResourcePropertyMap(r.outputProperties(false)),
 	})
 	for _, res := range r.Resources {
-		out = append(out, policyx.AnalyzerResource{
-			Type:       res.Type,
-			Name:       res.Name,
-			URN:        res.URN,
-			Properties: resource.FromResourcePropertyMap(res.Inputs),
-			Options: pulumi.ResourceOptions{
-				Protect:                 res.Protect,
-				IgnoreChanges:           res.IgnoreChanges,
-				DeleteBeforeReplace:     res.DeleteBeforeReplace,
-				AdditionalSecretOutputs: res.AdditionalSecretOutputs,
-				ReplaceOnChanges:        res.ReplaceOnChanges,
-				RetainOnDelete:          res.RetainOnDelete,
-			},
-			Provider:             r.providerOf(res, byURN),
-			Parent:               res.Parent,
-			Dependencies:         res.Dependencies,
-			PropertyDependencies: res.PropertyDependencies,
-		})
+		out = append(out, analyzerResource(res, r.providerOf(res, byURN)))
 	}
 	return out
+}
+
+// analyzerResource is one recorded registration as the pack receives it:
+// its inputs (with the mock's values, so that documents built from them are
+// judged), its options, parent and dependencies.
+func analyzerResource(res *offline.Resource, provider policyx.AnalyzerProviderResource) policyx.AnalyzerResource {
+	return policyx.AnalyzerResource{
+		Type:       res.Type,
+		Name:       res.Name,
+		URN:        res.URN,
+		Properties: resource.FromResourcePropertyMap(res.Inputs),
+		Options: pulumi.ResourceOptions{
+			Protect:                 res.Protect,
+			IgnoreChanges:           res.IgnoreChanges,
+			DeleteBeforeReplace:     res.DeleteBeforeReplace,
+			AdditionalSecretOutputs: res.AdditionalSecretOutputs,
+			ReplaceOnChanges:        res.ReplaceOnChanges,
+			RetainOnDelete:          res.RetainOnDelete,
+		},
+		Provider:             provider,
+		Parent:               res.Parent,
+		Dependencies:         res.Dependencies,
+		PropertyDependencies: res.PropertyDependencies,
+	}
 }
 
 // providerOf returns the provider a resource is managed by.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/plan"
+	"github.com/acme/platform/internal/plan/catalog"
 )
 
 const rcStack = "urn:pulumi:test::platform::pulumi:pulumi:Stack::platform-test"
@@ -137,7 +138,7 @@ func TestCompareClassifiesInputChanges(t *testing.T) {
 		{
 			name:   "an array element of a forcing input replaces",
 			before: nodes([]any{"m6i.large"}, 1), after: nodes([]any{"m7i.large"}, 1),
-			want:   []string{`aws:eks/nodeGroup:NodeGroup eks-general would be REPLACED: instanceTypes[0] changed ("m6i.large" → "m7i.large")`},
+			want:   []string{`aws:eks/nodeGroup:NodeGroup eks-general would be REPLACED: instanceTypes changed (added "m7i.large", removed "m6i.large")`},
 			unsafe: 1,
 		},
 		{
@@ -376,7 +377,7 @@ func TestCompareCascadesFromReplacedResources(t *testing.T) {
 			usage: "SIGN_VERIFY",
 			want: []string{
 				`aws:kms/key:Key db-key would be REPLACED: keyUsage changed ("ENCRYPT_DECRYPT" → "SIGN_VERIFY")`,
-				"aws:rds/instance:Instance db would be REPLACED: kmsKeyId comes from aws:kms/key:Key db-key, which is replaced (new ID)",
+				"aws:rds/instance:Instance db would be REPLACED: kmsKeyId comes from aws:kms/key:Key db-key, which is replaced (new ID and outputs)",
 			},
 			unsafe: 2,
 		},
@@ -421,13 +422,201 @@ func TestCompareOrderIsStable(t *testing.T) {
 	require.Equal(t, want[0]+"\n"+want[1], plan.Describe(unsafe))
 }
 
-// TestReplaceTableCoversTheStatefulTypes keeps the two tables in step: a
-// stateful type without replacement rules would never be reported replaced.
-func TestReplaceTableCoversTheStatefulTypes(t *testing.T) {
+// Every type that loses something when replaced says when it is replaced:
+// a stateful type without replacement rules would never be reported.
+func TestStatefulTypesSayWhenTheyAreReplaced(t *testing.T) {
 	t.Parallel()
-	for typ := range plan.StatefulTypes {
-		require.NotEmpty(t, plan.ReplaceOnChange[typ], "%s is stateful but has no replacement rules", typ)
-		require.True(t, plan.IsStateful(typ))
+	stateful := 0
+	for _, token := range catalog.Tokens() {
+		typ, _ := catalog.Lookup(token)
+		if !typ.Stateful() {
+			continue
+		}
+		stateful++
+		require.True(t, len(typ.Replace) > 0 || typ.NoUpdate, "%s loses %q but has no replacement rules", token, typ.Loses)
+		require.True(t, plan.IsStateful(token))
 	}
+	require.Greater(t, stateful, 15)
 	require.False(t, plan.IsStateful("aws:ec2/securityGroup:SecurityGroup"))
+}
+
+// The gate's rules, one resource at a time: unordered sets compare as sets,
+// types without an update replace on any change, conditions decide, and
+// values a preview cannot know are judged by where they come from.
+func TestCompareAppliesTheTypeRecords(t *testing.T) {
+	t.Parallel()
+	nodes := func(subnets ...any) *offline.Resource {
+		return rcRes("aws:eks/nodeGroup:NodeGroup", "eks-general", map[string]any{"subnetIds": subnets, "instanceTypes": []any{"m6i.large"}})
+	}
+	lock := func(maxDays float64, tags map[string]any) *offline.Resource {
+		return rcRes("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "backup-vault-lock", map[string]any{
+			"backupVaultName": "platform-prod-backup", "minRetentionDays": 7.0, "maxRetentionDays": maxDays,
+		})
+	}
+	flowLog := func(tags map[string]any, traffic string) *offline.Resource {
+		return rcRes("aws:ec2/flowLog:FlowLog", "vpc", map[string]any{"trafficType": traffic, "tags": tags})
+	}
+	cluster := func(keyArn any) *offline.Resource {
+		in := map[string]any{"name": "platform-prod-eks"}
+		if keyArn != nil {
+			in["encryptionConfig"] = map[string]any{"resources": []any{"secrets"}, "provider": map[string]any{"keyArn": keyArn}}
+		}
+		return rcRes("aws:eks/cluster:Cluster", "eks", in)
+	}
+	tests := []struct {
+		name          string
+		before, after *offline.Resource
+		want          []string
+	}{
+		{
+			name:   "subnets in another order are the same set",
+			before: nodes("subnet-a", "subnet-b", "subnet-c"), after: nodes("subnet-c", "subnet-a", "subnet-b"),
+			want: []string{},
+		},
+		{
+			name:   "another subnet in the set replaces the group",
+			before: nodes("subnet-a", "subnet-b"), after: nodes("subnet-b", "subnet-c"),
+			want: []string{`aws:eks/nodeGroup:NodeGroup eks-general would be REPLACED: subnetIds changed (added "subnet-c", removed "subnet-a")`},
+		},
+		{
+			name:   "a type without update replaces on any change",
+			before: lock(400, nil), after: lock(500, nil),
+			want: []string{`aws:backup/vaultLockConfiguration:VaultLockConfiguration backup-vault-lock would be REPLACED: maxRetentionDays changed (400 → 500)`},
+		},
+		{
+			name:   "its tags still change in place",
+			before: flowLog(map[string]any{"Name": "a"}, "ALL"), after: flowLog(map[string]any{"Name": "b"}, "ALL"),
+			want: []string{`aws:ec2/flowLog:FlowLog vpc would be UPDATED: tags.Name changed ("a" → "b")`},
+		},
+		{
+			name:   "and everything else replaces",
+			before: flowLog(map[string]any{"Name": "a"}, "ALL"), after: flowLog(map[string]any{"Name": "a"}, "REJECT"),
+			want: []string{`aws:ec2/flowLog:FlowLog vpc would be REPLACED: trafficType changed ("ALL" → "REJECT")`},
+		},
+		{
+			name:   "envelope encryption added to a cluster is in place",
+			before: cluster(nil), after: cluster("k1"),
+			want: []string{`aws:eks/cluster:Cluster eks would be UPDATED: encryptionConfig changed ((none) → {"provider":{"keyArn":"k1"},"resources":["secrets"]})`},
+		},
+		{
+			name:   "a new key for an encrypted cluster replaces it",
+			before: cluster("k1"), after: cluster("k2"),
+			want: []string{`aws:eks/cluster:Cluster eks would be REPLACED: encryptionConfig.provider.keyArn changed ("k1" → "k2")`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, rcDescribe(plan.Compare(rcPlan(tt.before), rcPlan(tt.after))))
+		})
+	}
+}
+
+// A provider that is replaced takes every resource it manages with it; one
+// updated in place takes none.
+func TestCompareReplacesWhatAReplacedProviderManages(t *testing.T) {
+	t.Parallel()
+	provider := func(region string) *offline.Resource {
+		return rcRes("pulumi:providers:aws", "dr", map[string]any{"region": region, "defaultTags": map[string]any{"tags": map[string]any{"Env": "prod"}}})
+	}
+	vault := func(p *offline.Resource) *offline.Resource {
+		return rcRes("aws:backup/vault:Vault", "backup-dr-vault", map[string]any{"name": "platform-prod-backup-dr"},
+			func(r *offline.Resource) { r.Provider = p.URN + "::dr-id" })
+	}
+	tests := []struct {
+		name   string
+		region string
+		tags   map[string]any
+		want   []string
+	}{
+		{
+			name: "another region", region: "us-east-2",
+			want: []string{
+				`aws:backup/vault:Vault backup-dr-vault would be REPLACED: its provider dr is replaced (region changed ("us-west-2" → "us-east-2"))`,
+				`pulumi:providers:aws dr would be REPLACED: region changed ("us-west-2" → "us-east-2")`,
+			},
+		},
+		{
+			name: "other default tags", region: "us-west-2",
+			want: []string{`pulumi:providers:aws dr would be UPDATED: defaultTags.tags.Env changed ("prod" → "production")`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			oldP, newP := provider("us-west-2"), provider(tt.region)
+			if tt.region == "us-west-2" {
+				newP.Inputs["defaultTags"] = resource.NewProperty(resource.NewPropertyMapFromMap(map[string]any{"tags": map[string]any{"Env": "production"}}))
+			}
+			changes := plan.Compare(rcPlan(oldP, vault(oldP)), rcPlan(newP, vault(newP)))
+			require.Equal(t, tt.want, rcDescribe(changes))
+		})
+	}
+}
+
+// A parameter group of the previous engine family that nothing uses any
+// more is superseded, not lost; one still in use is a deletion AWS refuses.
+func TestCompareSeesSupersededResources(t *testing.T) {
+	t.Parallel()
+	parent := rcRes("platform:data:Postgres", "db", nil)
+	group := func(family string) *offline.Resource {
+		return rcRes("aws:rds/parameterGroup:ParameterGroup", "db-"+family, map[string]any{"family": family}, rcUnder(parent))
+	}
+	db := func(g *offline.Resource, version string) *offline.Resource {
+		return rcDB(map[string]any{"engineVersion": version, "parameterGroupName": g.Name}, rcUnder(parent), func(r *offline.Resource) {
+			r.Dependencies = []string{g.URN}
+			r.PropertyDependencies = map[string][]string{"parameterGroupName": {g.URN}}
+		})
+	}
+	pg16, pg17 := group("postgres16"), group("postgres17")
+	before := rcPlan(parent, pg16, db(pg16, "16"))
+
+	upgraded := plan.Compare(before, rcPlan(parent, pg17, db(pg17, "17")))
+	require.Empty(t, plan.Unsafe(upgraded), plan.Describe(upgraded))
+	var deleted plan.Change
+	for _, c := range upgraded {
+		if c.Kind == plan.Delete {
+			deleted = c
+		}
+	}
+	require.Equal(t, "db-postgres17", deleted.SupersededBy)
+	require.Contains(t, deleted.String(), "(superseded by db-postgres17)")
+
+	// The new group exists, but the instance still uses the old one: RDS
+	// would refuse to delete it, and `pulumi up` would stop halfway.
+	stuck := plan.Compare(before, rcPlan(parent, pg17, db(pg16, "17")))
+	unsafe := plan.Unsafe(stuck)
+	require.Len(t, unsafe, 1, plan.Describe(stuck))
+	require.Equal(t, plan.Delete, unsafe[0].Kind)
+	require.Empty(t, unsafe[0].SupersededBy)
+	require.Contains(t, unsafe[0].Loses, "refuses to delete a group in use")
+}
+
+// Values a preview cannot know (unknown in both plans) are judged by the
+// resources they come from: a forcing input that now comes from other
+// resources replaces.
+func TestCompareJudgesUnknownsByWhereTheyComeFrom(t *testing.T) {
+	t.Parallel()
+	unknown := resource.MakeComputed(resource.NewProperty(""))
+	subnet := func(name string) *offline.Resource {
+		return rcRes("aws:ec2/subnet:Subnet", name, map[string]any{"cidrBlock": "10.0.0.0/24"})
+	}
+	a, b, c := subnet("private-a"), subnet("private-b"), subnet("private-c")
+	broker := func(from ...*offline.Resource) *offline.Resource {
+		r := rcRes("aws:mq/broker:Broker", "broker", map[string]any{"subnetIds": []any{}})
+		ids := make([]resource.PropertyValue, 0, len(from))
+		for _, s := range from {
+			ids = append(ids, unknown)
+			r.PropertyDependencies = map[string][]string{"subnetIds": append(r.PropertyDependencies["subnetIds"], s.URN)}
+			r.Dependencies = append(r.Dependencies, s.URN)
+		}
+		r.Inputs["subnetIds"] = resource.NewProperty(ids)
+		return r
+	}
+	same := plan.Compare(rcPlan(a, b, broker(a, b)), rcPlan(a, b, broker(b, a)))
+	require.Empty(t, rcDescribe(same), "the same subnets in another order")
+
+	moved := plan.Compare(rcPlan(a, b, c, broker(a, b)), rcPlan(a, b, c, broker(b, c)))
+	require.Equal(t, []string{"aws:mq/broker:Broker broker would be REPLACED: subnetIds changed (now also from " +
+		"aws:ec2/subnet:Subnet private-c, no longer from aws:ec2/subnet:Subnet private-a; values known after apply)"}, rcDescribe(moved))
 }
