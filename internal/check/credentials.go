@@ -28,15 +28,15 @@ var (
 // URL may post to it (Slack incoming webhooks, PagerDuty integration URLs,
 // Discord and Microsoft Teams webhooks).
 var webhookHosts = map[string]string{
-	"hooks.slack.com":       "a Slack incoming-webhook URL",
-	"events.pagerduty.com":  "a PagerDuty integration URL",
-	"discord.com":           "a Discord webhook URL",
-	"discordapp.com":        "a Discord webhook URL",
-	"outlook.office.com":    "a Microsoft Teams webhook URL",
-	"api.opsgenie.com":      "an Opsgenie API URL",
-	"api.eu.opsgenie.com":   "an Opsgenie API URL",
-	"hooks.zapier.com":      "a Zapier webhook URL",
-	"webhook.office.com":    "a Microsoft Teams webhook URL",
+	"hooks.slack.com":         "a Slack incoming-webhook URL",
+	"events.pagerduty.com":    "a PagerDuty integration URL",
+	"discord.com":             "a Discord webhook URL",
+	"discordapp.com":          "a Discord webhook URL",
+	"outlook.office.com":      "a Microsoft Teams webhook URL",
+	"api.opsgenie.com":        "an Opsgenie API URL",
+	"api.eu.opsgenie.com":     "an Opsgenie API URL",
+	"hooks.zapier.com":        "a Zapier webhook URL",
+	"webhook.office.com":      "a Microsoft Teams webhook URL",
 	"events.eu.pagerduty.com": "a PagerDuty integration URL",
 }
 

@@ -95,7 +95,6 @@ func (r *Result) CompareWithBaseline(base *Baseline, approvals []Approval) (*Com
 	return cmp, nil
 }
 
-
 func redactSecrets(m resource.PropertyMap) resource.PropertyMap {
 	out := make(resource.PropertyMap, len(m))
 	for k, v := range m {
