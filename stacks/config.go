@@ -106,6 +106,7 @@ func Load(ctx *pulumi.Context) (Config, error) {
 			cfg.Secret[s.key] = cfg.Secret[s.key] || ctx.IsConfigSecret(ctx.Project()+":"+fk)
 		}
 	}
+	cfg.Monitoring.Secret, cfg.Cache.Secret, cfg.Cluster.Secret = cfg.Secret["monitoring"], cfg.Secret["cache"], cfg.Secret["cluster"]
 	loadAWS(ctx, &p, &cfg)
 	checkCredentials(ctx, &p, cfg, loaded)
 	crossCheck(ctx, &p, cfg, loaded)

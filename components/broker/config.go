@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/acme/platform/internal/catalog"
 	"github.com/acme/platform/internal/check"
 )
 
@@ -104,11 +106,18 @@ func (c Config) Validate() error {
 	} else {
 		family = m[1]
 	}
-	if c.HostInstanceType == "mq.t3.micro" && c.DeploymentMode == ClusterMultiAZ {
-		p.Addf("hostInstanceType", "mq.t3.micro runs only as %s; a %s broker needs e.g. mq.m5.large", SingleInstance, ClusterMultiAZ)
-	}
-	if versionOK && major >= 4 && family != "" && family != "m7g" {
-		p.Addf("hostInstanceType", "RabbitMQ %s runs only on mq.m7g instance types, got %q", c.EngineVersion, c.HostInstanceType)
+	switch it, known := catalog.LookupMQInstance(c.HostInstanceType); {
+	case family == "":
+	case !known:
+		var names []string
+		for _, t := range catalog.MQInstances() {
+			names = append(names, t.Name)
+		}
+		p.Addf("hostInstanceType", "%q is not a RabbitMQ broker instance type Amazon MQ offers (%s; internal/catalog, as of %s)", c.HostInstanceType, strings.Join(names, ", "), catalog.AsOf)
+	case c.DeploymentMode == ClusterMultiAZ && !it.Cluster:
+		p.Addf("hostInstanceType", "%s runs only as %s; a %s broker needs e.g. mq.m5.large or mq.m7g.large", c.HostInstanceType, SingleInstance, ClusterMultiAZ)
+	case versionOK && !slices.Contains(it.Versions, c.EngineVersion):
+		p.Addf("hostInstanceType", "%s runs RabbitMQ %s only, not %s (RabbitMQ 4 runs on mq.m7g instance types only)", c.HostInstanceType, strings.Join(it.Versions, ", "), c.EngineVersion)
 	}
 
 	switch {

@@ -24,7 +24,7 @@ func TestConfigValidate(t *testing.T) {
 		{"activemq mode", func(c *broker.Config) { c.DeploymentMode = "ACTIVE_STANDBY_MULTI_AZ" }, "deploymentMode: ACTIVE_STANDBY_MULTI_AZ is for ActiveMQ"},
 		{"micro cluster", func(c *broker.Config) { c.HostInstanceType = "mq.t3.micro" }, "hostInstanceType: mq.t3.micro runs only as SINGLE_INSTANCE"},
 		{"malformed instance type", func(c *broker.Config) { c.HostInstanceType = "m5.large" }, `hostInstanceType: must be an Amazon MQ instance type such as "mq.m5.large"`},
-		{"rabbitmq 4 on m5", func(c *broker.Config) { c.EngineVersion = "4.2" }, `hostInstanceType: RabbitMQ 4.2 runs only on mq.m7g instance types, got "mq.m5.large"`},
+		{"rabbitmq 4 on m5", func(c *broker.Config) { c.EngineVersion = "4.2" }, `hostInstanceType: mq.m5.large runs RabbitMQ 3.13 only, not 4.2 (RabbitMQ 4 runs on mq.m7g instance types only)`},
 		{"old version", func(c *broker.Config) { c.EngineVersion = "3.12" }, `engineVersion: must be 3.13 or later, got "3.12"`},
 		{"older major", func(c *broker.Config) { c.EngineVersion = "2.8" }, `engineVersion: must be 3.13 or later, got "2.8"`},
 		{"patch pinned", func(c *broker.Config) { c.EngineVersion = "3.13.7" }, `engineVersion: must be major.minor only (3.13)`},

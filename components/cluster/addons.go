@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acme/platform/internal/parts"
 )
 
 // phase says whether an add-on is installed before the node groups (nodes
@@ -60,7 +62,7 @@ func (b *builder) addons(ph phase, deps []pulumi.Resource) ([]pulumi.Resource, e
 			if err != nil {
 				return nil, fmt.Errorf("%s configuration: %w", a.name, err)
 			}
-			args.ConfigurationValues = pulumi.String(string(doc))
+			args.ConfigurationValues = parts.ConfigString(b.cfg.Secret, string(doc))
 		}
 		waitFor := append([]pulumi.Resource{}, deps...)
 		switch a.name {

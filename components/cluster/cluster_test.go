@@ -417,7 +417,7 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
 		spot := cluster.DefaultNodeGroup()
 		spot.Name = "batch"
-		spot.InstanceTypes = []string{"m6i.xlarge", "m5.xlarge"}
+		spot.InstanceTypes = []string{"m7g.xlarge", "m6g.xlarge"}
 		spot.CapacityType = cluster.Spot
 		spot.AMIType = "AL2023_ARM_64_STANDARD"
 		spot.ReleaseVersion = "1.35.3-20260801"
@@ -444,7 +444,7 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 	batch := offlinetest.Find(t, rec, tNodeGroup, "eks-batch")
 	require.Equal(t, clusterName, offlinetest.Str(t, batch, "clusterName"))
 	require.Equal(t, "1.35", offlinetest.Str(t, batch, "version"))
-	require.Equal(t, []string{"m6i.xlarge", "m5.xlarge"}, offlinetest.Strs(t, batch, "instanceTypes"), "several types: on the node group")
+	require.Equal(t, []string{"m7g.xlarge", "m6g.xlarge"}, offlinetest.Strs(t, batch, "instanceTypes"), "several types: on the node group")
 	require.False(t, offlinetest.Has(offlinetest.Find(t, rec, tLT, "eks-batch"), "instanceType"))
 	// One type lives in the launch template, so changing it rolls the nodes
 	// instead of replacing the group (EKS cannot change a group's types).

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/acme/platform/internal/catalog"
 	"github.com/acme/platform/internal/check"
 	"github.com/acme/platform/internal/parts"
 )
@@ -83,6 +84,11 @@ type Config struct {
 	LogRetentionDays int `json:"logRetentionDays"`
 	// Addons pins the managed add-ons; see DefaultConfig for the versions.
 	Addons Addons `json:"addons"`
+	// Secret is set by the stack when the configuration object holds a
+	// `secure:` value somewhere: the add-ons' configuration values, which
+	// may carry a credential, are then registered as Pulumi secrets. Not
+	// read from the configuration.
+	Secret bool `json:"-"`
 	// NodeGroups are the managed node groups; default one "general" group.
 	// At least one is required (CoreDNS needs somewhere to run).
 	NodeGroups []NodeGroup `json:"nodeGroups"`
@@ -596,12 +602,22 @@ func (g NodeGroup) validate(minor int, versionOK bool) error {
 		p.Addf("instanceTypes", "at least one instance type is required, such as [\"m6i.large\"]")
 	}
 	seen := map[string]bool{}
+	wantArch, wantAccel := catalog.AMIRequirement(g.AMIType)
 	for i, it := range g.InstanceTypes {
 		path := fmt.Sprintf("instanceTypes[%d]", i)
-		if !instanceTypeRE.MatchString(it) {
+		t, known := catalog.LookupEC2(it)
+		switch {
+		case !instanceTypeRE.MatchString(it):
 			p.Addf(path, "must be an EC2 instance type such as \"m6i.large\", got %q", it)
-		} else if seen[it] {
+		case seen[it]:
 			p.Addf(path, "%q is listed twice", it)
+		case !known:
+			p.Addf(path, "%q is not an instance type of the families node groups use (%s; internal/catalog, as of %s): check the name; if AWS offers it, add it to the catalog with its source",
+				it, strings.Join(catalog.EC2Families(), ", "), catalog.AsOf)
+		case slices.Contains(AMITypes, g.AMIType) && t.Arch != wantArch:
+			p.Addf(path, "%q is %s, but amiType %s boots %s instances only: use a type of that architecture or the matching AMI type", it, t.Arch, g.AMIType, wantArch)
+		case slices.Contains(AMITypes, g.AMIType) && wantAccel != "" && t.Accelerator != wantAccel:
+			p.Addf(path, "%q has no %s accelerator, which amiType %s is for: use an accelerated type (e.g. g5 for NVIDIA, inf2 for Neuron) or a STANDARD AMI type", it, wantAccel, g.AMIType)
 		}
 		seen[it] = true
 	}

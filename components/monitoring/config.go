@@ -23,6 +23,11 @@ type Config struct {
 	// Subscriptions receive every alarm and OK notification; default none
 	// (alarms still show in the console and on the dashboard).
 	Subscriptions []Subscription `json:"subscriptions"`
+	// Secret is set by the stack when the configuration object holds a
+	// `secure:` value somewhere: the settings that may carry a credential
+	// (the subscription endpoints) are then registered as Pulumi secrets. Not read from
+	// the configuration.
+	Secret bool `json:"-"`
 	// PeriodSeconds is the length of one evaluated data point, a multiple of
 	// 60 (every watched metric is published per minute); default 60.
 	PeriodSeconds int `json:"periodSeconds"`
@@ -186,7 +191,7 @@ func (c Config) Validate() error {
 	for i, s := range c.Subscriptions {
 		path := fmt.Sprintf("subscriptions[%d]", i)
 		p.OneOf(path+".protocol", s.Protocol, ProtocolEmail, ProtocolHTTPS, ProtocolSQS, ProtocolLambda)
-		if shape, ok := endpointShape[s.Protocol]; ok && !shape.re.MatchString(s.Endpoint) {
+		if shape, ok := endpointShape[s.Protocol]; ok && s.Endpoint != check.SecretPlaceholder && !shape.re.MatchString(s.Endpoint) {
 			p.Addf(path+".endpoint", "must be %s for protocol %q, got %q", shape.example, s.Protocol, s.Endpoint)
 		}
 		if j, dup := seen[s]; dup {

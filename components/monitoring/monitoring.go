@@ -316,9 +316,9 @@ func (b *builder) topic() (*sns.Topic, error) {
 		if _, err := sns.NewTopicSubscription(ctx, name+"-"+SubscriptionKey(s), &sns.TopicSubscriptionArgs{
 			Topic:    topic.Arn,
 			Protocol: pulumi.String(s.Protocol),
-			Endpoint: pulumi.String(s.Endpoint),
+			Endpoint: parts.ConfigString(b.cfg.Secret, s.Endpoint),
 		}, b.parent); err != nil {
-			return nil, fmt.Errorf("subscription %s %s: %w", s.Protocol, s.Endpoint, err)
+			return nil, fmt.Errorf("subscription %s %s: %w", s.Protocol, SubscriptionKey(s), err)
 		}
 	}
 	return topic, nil

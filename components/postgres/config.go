@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/acme/platform/internal/catalog"
 	"github.com/acme/platform/internal/check"
 	"github.com/acme/platform/internal/parts"
 )
@@ -278,11 +279,17 @@ var CACertificates = []string{"rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-
 // Validate reports every problem with c, each naming its field.
 func (c Config) Validate() error {
 	var p check.Problems
-	if _, ok := majorVersion(c.EngineVersion); !ok {
+	switch major, ok := majorVersion(c.EngineVersion); {
+	case !ok:
 		p.Addf("engineVersion", "must be a PostgreSQL version, major %d or later, such as \"16\" or \"16.4\", got %q", minimumMajor, c.EngineVersion)
+	case !slices.Contains(catalog.PostgresMajors, major):
+		p.Addf("engineVersion", "PostgreSQL %d is not a major version RDS offers (%s; internal/catalog, as of %s)", major, joinInts(catalog.PostgresMajors), catalog.AsOf)
 	}
-	if !instanceClassRE.MatchString(c.InstanceClass) {
+	switch _, known := catalog.LookupRDSClass(c.InstanceClass); {
+	case !instanceClassRE.MatchString(c.InstanceClass):
 		p.Addf("instanceClass", "must be an RDS instance class such as \"db.t4g.micro\" or \"db.r6g.large\", got %q", c.InstanceClass)
+	case !known:
+		p.Addf("instanceClass", "%q is not a DB instance class RDS for PostgreSQL offers (internal/catalog, as of %s): check the name; if AWS offers it, add it to the catalog with its source", c.InstanceClass, catalog.AsOf)
 	}
 	p.Between("allocatedStorageGiB", c.AllocatedStorageGiB, 20, 65536)
 	if minMax := (c.AllocatedStorageGiB*11 + 9) / 10; c.MaxAllocatedStorageGiB < minMax || c.MaxAllocatedStorageGiB > 65536 {
@@ -328,4 +335,12 @@ func (c Config) Validate() error {
 		p.Addf("caBundleUrl", "must be an https:// URL of a PEM bundle of RDS certificate authorities, such as \"https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem\", got %q", c.CABundleURL)
 	}
 	return p.Err()
+}
+
+func joinInts(ns []int) string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.Itoa(n)
+	}
+	return strings.Join(out, ", ")
 }

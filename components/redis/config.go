@@ -6,7 +6,9 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 
+	"github.com/acme/platform/internal/catalog"
 	"github.com/acme/platform/internal/check"
 	"github.com/acme/platform/internal/parts"
 )
@@ -70,6 +72,11 @@ type Config struct {
 	// Parameters are engine parameters set in the cache's parameter group
 	// (e.g. {"maxmemory-policy": "allkeys-lru"}); default none.
 	Parameters map[string]string `json:"parameters"`
+	// Secret is set by the stack when the configuration object holds a
+	// `secure:` value somewhere: the settings that may carry a credential
+	// (the parameter values) are then registered as Pulumi secrets. Not read from
+	// the configuration.
+	Secret bool `json:"-"`
 }
 
 // DefaultConfig returns the defaults every field falls back to.
@@ -130,11 +137,15 @@ func (c Config) Validate() error {
 	if slices.Contains(Engines, c.Engine) {
 		if _, err := ParameterFamily(c.Engine, c.EngineVersion); err != nil {
 			p.Addf("engineVersion", "%s", err.Error())
+		} else if offered := catalog.CacheEngineVersions[c.Engine]; !slices.Contains(offered, c.EngineVersion) {
+			p.Addf("engineVersion", "%s %s is not a version ElastiCache offers (%s; internal/catalog, as of %s)", c.Engine, c.EngineVersion, strings.Join(offered, ", "), catalog.AsOf)
 		}
 	}
 	p.Between("nodeCount", c.NodeCount, 1, 6)
 	if msg := NodeTypeProblem(c.NodeType, c.NodeCount); msg != "" {
 		p.Addf("nodeType", "%s", msg)
+	} else if _, known := catalog.LookupCacheNode(c.NodeType); !known {
+		p.Addf("nodeType", "%q is not a current-generation ElastiCache node type (internal/catalog, as of %s): check the name; if AWS offers it, add it to the catalog with its source", c.NodeType, catalog.AsOf)
 	}
 	days := c.retentionDays()
 	switch {

@@ -194,7 +194,7 @@ func (b *builder) build(family string) error {
 	// (docs/operations.md, "Major version upgrades").
 	params := elasticache.ParameterGroupParameterArray{}
 	for _, k := range slices.Sorted(maps.Keys(cfg.Parameters)) {
-		params = append(params, elasticache.ParameterGroupParameterArgs{Name: pulumi.String(k), Value: pulumi.String(cfg.Parameters[k])})
+		params = append(params, elasticache.ParameterGroupParameterArgs{Name: pulumi.String(k), Value: parts.ConfigString(cfg.Secret, cfg.Parameters[k])})
 	}
 	pg, err := elasticache.NewParameterGroup(ctx, name+"-"+family, &elasticache.ParameterGroupArgs{
 		Family:      pulumi.String(family),

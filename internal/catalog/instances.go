@@ -14,44 +14,97 @@ const (
 	ARM = "arm64"
 )
 
-// ec2Families are the general-purpose, compute and memory families the
-// node groups may use, with their architecture: Graviton families (a "g" in
-// the generation suffix) are arm64, the Intel and AMD ones x86_64. Source:
-// Amazon EC2 Instance Types guide, "Specifications for general purpose /
-// compute optimized / memory optimized instances".
-var ec2Families = map[string]string{
-	"t3": X86, "t3a": X86, "t4g": ARM,
-	"m5": X86, "m5a": X86, "m6i": X86, "m6a": X86, "m7i": X86, "m7a": X86, "m8i": X86, "m6g": ARM, "m7g": ARM, "m8g": ARM,
-	"c5": X86, "c5a": X86, "c6i": X86, "c6a": X86, "c7i": X86, "c7a": X86, "c6g": ARM, "c7g": ARM, "c8g": ARM,
-	"r5": X86, "r5a": X86, "r6i": X86, "r6a": X86, "r7i": X86, "r7a": X86, "r6g": ARM, "r7g": ARM, "r8g": ARM,
-}
-
-// burstableSizes and standardSizes are the sizes of those families (the T
-// families from nano, the others from large; same guide).
-var (
-	burstableSizes = []string{"nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"}
-	standardSizes  = []string{"medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge", "metal"}
+// Accelerators an EKS AMI type needs on the instance: the NVIDIA AMIs run
+// on NVIDIA GPU instances, the Neuron AMI on Inferentia and Trainium.
+const (
+	NVIDIA = "nvidia"
+	Neuron = "neuron"
 )
 
-// EC2Architecture returns the architecture of an instance type the table
-// knows, and whether it knows it.
-func EC2Architecture(instanceType string) (string, bool) {
+// EC2Type is an EC2 instance type the node groups may use.
+type EC2Type struct {
+	Name string
+	// Arch is X86 or ARM, ProcessorInfo.SupportedArchitectures.
+	Arch string
+	// Accelerator is NVIDIA, Neuron or "" (none).
+	Accelerator string
+}
+
+var (
+	tSizes      = []string{"nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"}
+	gravitonG2  = []string{"medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "metal"}
+	gravitonG4  = []string{"medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge", "metal-24xl", "metal-48xl"}
+	intel5      = []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "metal"}
+	amd5        = []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"}
+	intel6      = []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "metal"}
+	amd6        = []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge", "metal"}
+	intel7      = []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge", "metal-24xl", "metal-48xl"}
+	amd7        = []string{"medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge", "metal-48xl"}
+	c5Sizes     = []string{"large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge", "metal"}
+	nvidiaSizes = []string{"xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"}
+	g4dnSizes   = []string{"xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "metal"}
+	g5gSizes    = []string{"xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge", "metal"}
+)
+
+// ec2Families are the instance families the node groups may use, with
+// their architecture, accelerator and sizes: general purpose (T, M),
+// compute optimized (C), memory optimized (R), and the accelerated families
+// the NVIDIA and Neuron AMI types are for. Sources: Amazon EC2 Instance
+// Types guide, "Specifications for Amazon EC2 general purpose / compute
+// optimized / memory optimized / accelerated computing instances" (instance
+// sizes, processor architecture, accelerators), as of AsOf.
+var ec2Families = map[string]struct {
+	arch, accel string
+	sizes       []string
+}{
+	"t3": {X86, "", tSizes}, "t3a": {X86, "", tSizes}, "t4g": {ARM, "", tSizes},
+	"m5": {X86, "", intel5}, "m5a": {X86, "", amd5}, "m6i": {X86, "", intel6}, "m6a": {X86, "", amd6},
+	"m7i": {X86, "", intel7}, "m7a": {X86, "", amd7}, "m6g": {ARM, "", gravitonG2}, "m7g": {ARM, "", gravitonG2}, "m8g": {ARM, "", gravitonG4},
+	"c5": {X86, "", c5Sizes}, "c5a": {X86, "", amd5}, "c6i": {X86, "", intel6}, "c6a": {X86, "", amd6},
+	"c7i": {X86, "", intel7}, "c7a": {X86, "", amd7}, "c6g": {ARM, "", gravitonG2}, "c7g": {ARM, "", gravitonG2}, "c8g": {ARM, "", gravitonG4},
+	"r5": {X86, "", intel5}, "r5a": {X86, "", amd5}, "r6i": {X86, "", intel6}, "r6a": {X86, "", amd6},
+	"r7i": {X86, "", intel7}, "r7a": {X86, "", amd7}, "r6g": {ARM, "", gravitonG2}, "r7g": {ARM, "", gravitonG2}, "r8g": {ARM, "", gravitonG4},
+	"g4dn": {X86, NVIDIA, g4dnSizes}, "g5": {X86, NVIDIA, nvidiaSizes}, "g6": {X86, NVIDIA, nvidiaSizes},
+	"g5g": {ARM, NVIDIA, g5gSizes}, "p4d": {X86, NVIDIA, []string{"24xlarge"}}, "p5": {X86, NVIDIA, []string{"48xlarge"}},
+	"inf2": {X86, Neuron, []string{"xlarge", "8xlarge", "24xlarge", "48xlarge"}}, "trn1": {X86, Neuron, []string{"2xlarge", "32xlarge"}},
+}
+
+// LookupEC2 returns an instance type the table knows.
+func LookupEC2(instanceType string) (EC2Type, bool) {
 	family, size, ok := strings.Cut(instanceType, ".")
 	if !ok {
-		return "", false
+		return EC2Type{}, false
 	}
-	arch, ok := ec2Families[family]
-	if !ok {
-		return "", false
+	f, ok := ec2Families[family]
+	if !ok || !slices.Contains(f.sizes, size) {
+		return EC2Type{}, false
 	}
-	sizes := standardSizes
-	if strings.HasPrefix(family, "t") {
-		sizes = burstableSizes
+	return EC2Type{Name: instanceType, Arch: f.arch, Accelerator: f.accel}, true
+}
+
+// EC2Families lists the families LookupEC2 knows, sorted.
+func EC2Families() []string { return slices.Sorted(maps.Keys(ec2Families)) }
+
+// AMIRequirement is what an EKS AMI type needs of the instance type:
+// its architecture, and an accelerator or none in particular. Source: Amazon
+// EKS API reference, Nodegroup amiType, and the EKS User Guide, "Create
+// nodes with optimized Amazon Linux AMIs" (x86_64 AMIs on x86_64 types,
+// ARM_64 on Graviton; NVIDIA on GPU instances; NEURON on Inferentia and
+// Trainium).
+func AMIRequirement(amiType string) (arch, accel string) {
+	switch {
+	case strings.Contains(amiType, "ARM_64"):
+		arch = ARM
+	default:
+		arch = X86
 	}
-	if !slices.Contains(sizes, size) {
-		return "", false
+	switch {
+	case strings.HasSuffix(amiType, "_NVIDIA"):
+		accel = NVIDIA
+	case strings.HasSuffix(amiType, "_NEURON"):
+		accel = Neuron
 	}
-	return arch, true
+	return arch, accel
 }
 
 // RDSClass is a DB instance class and its memory.

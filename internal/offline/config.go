@@ -11,12 +11,14 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
+
+	"github.com/acme/platform/internal/check"
 )
 
 // SecretPlaceholder is what a `secure:` value in a stack file becomes offline:
 // there is no passphrase or KMS key to decrypt it with, and the program must
 // treat it as a secret anyway.
-const SecretPlaceholder = "offline-placeholder-secret"
+const SecretPlaceholder = check.SecretPlaceholder
 
 // StackConfig is the configuration the engine would hand the program for one
 // stack: namespaced keys to string values (objects and arrays as JSON), and

@@ -62,3 +62,13 @@ func NewSecret(ctx *pulumi.Context, name string, args SecretArgs, opts ...pulumi
 	}
 	return &Secret{Secret: s, ARN: s.Arn}, nil
 }
+
+// ConfigString is a value read from a configuration object: a Pulumi secret
+// when the object holds a `secure:` value (the engine marks the whole object
+// secret, and the value may be the credential), a plain string otherwise.
+func ConfigString(secret bool, v string) pulumi.StringInput {
+	if secret {
+		return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
+	}
+	return pulumi.String(v)
+}
