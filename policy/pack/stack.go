@@ -55,6 +55,38 @@ func link(from policyx.AnalyzerResource, prop string, to policyx.AnalyzerResourc
 	return notLinked
 }
 
+// linkAny is link for a property that may also hold a list of references
+// (aws:iam/policyAttachment's `roles`): linked when any element refers to
+// to.
+func linkAny(from policyx.AnalyzerResource, prop string, to policyx.AnalyzerResource, toProps ...string) linkState {
+	items, ok := at(from.Properties, prop).items()
+	if !ok {
+		return link(from, prop, to, toProps...)
+	}
+	if slices.Contains(from.PropertyDependencies[prop], to.URN) {
+		return linked
+	}
+	state := notLinked
+	for _, it := range items {
+		if it.isUnknown() {
+			if len(from.PropertyDependencies[prop]) == 0 {
+				state = undecided
+			}
+			continue
+		}
+		v, ok := it.str()
+		if !ok || v == "" {
+			continue
+		}
+		for _, tp := range toProps {
+			if s, ok := at(to.Properties, tp).str(); ok && s == v {
+				return linked
+			}
+		}
+	}
+	return state
+}
+
 func ofType(rs []policyx.AnalyzerResource, typ string) []policyx.AnalyzerResource {
 	var out []policyx.AnalyzerResource
 	for _, r := range rs {
@@ -72,28 +104,27 @@ func stackRules() []*rule {
 			// without a force_ssl parameter group accepts.
 			name:        "aws-rds-instance-force-ssl",
 			description: "Every PostgreSQL RDS instance uses a parameter group in this stack that sets rds.force_ssl = 1.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       []string{rdsInstance, rdsParameterGroup},
 			stack:       judgeForceSSL,
 		},
 		{
 			// Closes: a database or cache whose data cannot be restored.
 			name:        "aws-stack-datastores-backups-enabled",
-			description: "Every database and cache in the stack has automated backups (or an AWS Backup selection).",
-			level:       policyx.EnforcementLevelMandatory,
-			types:       []string{rdsInstance, rdsCluster, elasticacheReplicationGroup, elasticacheCluster, backupSelection},
-			settingsFrom: []string{
-				"aws-rds-instance-backup-retention",
-				"aws-elasticache-replicationgroup-snapshot-retention",
-			},
-			stack: judgeBackups,
+			description: "Every database and cache in the stack has automated backups, whatever AWS Backup also does.",
+			level:       Mandatory,
+			severity:    High,
+			types:       []string{rdsInstance, rdsCluster, elasticacheReplicationGroup, elasticacheCluster},
+			stack:       judgeBackups,
 		},
 		{
 			// Closes: kubeconfigs, passwords and connection strings readable
 			// by anyone who can read the stack's outputs or state.
 			name:        "pulumi-stack-outputs-credentials-secret",
 			description: "Stack outputs that carry credentials (kubeconfig, passwords, tokens, connection strings) are secret.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       []string{stackType},
 			stack: func(rs []policyx.AnalyzerResource, _ settings) []finding {
 				var out []finding
@@ -185,36 +216,20 @@ func judgeForceSSL(rs []policyx.AnalyzerResource, _ settings) []finding {
 	return out
 }
 
-func judgeBackups(rs []policyx.AnalyzerResource, s settings) []finding {
-	selections := ofType(rs, backupSelection)
-	coveredByPlan := func(r policyx.AnalyzerResource) bool {
-		for _, sel := range selections {
-			if slices.Contains(sel.PropertyDependencies["resources"], r.URN) {
-				return true
-			}
-			arn, ok := at(r.Properties, "arn").str()
-			if !ok {
-				continue
-			}
-			if arns, _, _ := at(sel.Properties, "resources").strings(); slices.Contains(arns, arn) {
-				return true
-			}
-		}
-		return false
-	}
+func judgeBackups(rs []policyx.AnalyzerResource, _ settings) []finding {
 	var out []finding
-	rdsMin := s.int("aws-rds-instance-backup-retention.minimumDays")
 	for _, r := range append(ofType(rs, rdsInstance), ofType(rs, rdsCluster)...) {
 		if r.Type == rdsInstance && isReplica(r) {
 			continue
 		}
 		// Unset means the AWS default of one day: backups exist (the
-		// retention policy judges their length).
-		if f, ok := at(r.Properties, "backupRetentionPeriod").num(); ok && f == 0 && !coveredByPlan(r) {
-			out = append(out, finding{urn: r.URN, message: fmt.Sprintf("`backupRetentionPeriod` is 0, so the database has no automated backups and no point-in-time recovery; set it to at least %d.", rdsMin)})
+		// retention policy judges their length). An AWS Backup selection
+		// does not excuse 0: point-in-time recovery and the replication of
+		// automated backups to the DR region both need automated backups.
+		if f, ok := at(r.Properties, "backupRetentionPeriod").num(); ok && f == 0 {
+			out = append(out, finding{urn: r.URN, message: "`backupRetentionPeriod` is 0, so the database has no automated backups, no point-in-time recovery and nothing to replicate to the DR region (AWS Backup snapshots do not replace them); set it to the days aws-rds-instance-backup-retention asks for (platform:database.backupRetentionDays)."})
 		}
 	}
-	cacheMin := s.int("aws-elasticache-replicationgroup-snapshot-retention.minimumDays")
 	caches := ofType(rs, elasticacheReplicationGroup)
 	for _, c := range ofType(rs, elasticacheCluster) {
 		engine, _ := at(c.Properties, "engine").str()
@@ -229,7 +244,7 @@ func judgeBackups(rs []policyx.AnalyzerResource, s settings) []finding {
 			continue
 		}
 		if f, ok := n.num(); n.missing() || (ok && f == 0) {
-			out = append(out, finding{urn: c.URN, message: fmt.Sprintf("`snapshotRetentionLimit` is 0 or unset, so the cache has no snapshots; set it to at least %d (platform:cache.snapshotRetentionDays).", cacheMin)})
+			out = append(out, finding{urn: c.URN, message: "`snapshotRetentionLimit` is 0 or unset, so the cache has no snapshots; set it to the days aws-elasticache-replicationgroup-snapshot-retention asks for (platform:cache.snapshotRetentionDays)."})
 		}
 	}
 	return out
