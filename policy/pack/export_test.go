@@ -35,4 +35,5 @@ var (
 	IsCredentialKey   = isCredentialKey
 	IsAssignmentKey   = isAssignmentKey
 	CredentialContent = credentialContent
+	OpenToInternet    = openToInternet
 )
