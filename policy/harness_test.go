@@ -126,6 +126,31 @@ func (r *running) peakRSS(tb testing.TB) int64 {
 	return 0
 }
 
+// cpuTime is the CPU time the process's threads have run so far, from the
+// scheduler's nanosecond accounting (/proc/<pid>/task/*/schedstat): unlike
+// the wall clock, it does not count time spent waiting for a core on a
+// busy machine.
+func (r *running) cpuTime(tb testing.TB) time.Duration {
+	tb.Helper()
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", r.cmd.Process.Pid))
+	require.NoError(tb, err)
+	var total time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue // a thread that ended
+		}
+		fields := strings.Fields(string(b))
+		if len(fields) == 0 {
+			continue
+		}
+		ns, err := strconv.ParseInt(fields[0], 10, 64)
+		require.NoError(tb, err)
+		total += time.Duration(ns)
+	}
+	return total
+}
+
 // Engine-side property values.
 type (
 	secretV   struct{ v any }

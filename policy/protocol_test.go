@@ -161,9 +161,17 @@ func engineConfig(tb testing.TB, info *pulumirpc.AnalyzerInfo, raw map[string]an
 		}
 		result[p.GetName()] = &entry{p.GetEnforcementLevel(), props}
 	}
-	for name, pc := range info.GetInitialConfig() {
-		result[name].level = pc.GetEnforcementLevel()
-		maps.Copy(result[name].props, pc.GetProperties().AsMap())
+	initial := info.GetInitialConfig()
+	if all, ok := initial["all"]; ok {
+		for _, e := range result {
+			e.level = all.GetEnforcementLevel()
+		}
+	}
+	for name, pc := range initial {
+		if e, ok := result[name]; ok {
+			e.level = pc.GetEnforcementLevel()
+			maps.Copy(e.props, pc.GetProperties().AsMap())
+		}
 	}
 	if all, ok := raw["all"].(string); ok {
 		for _, e := range result {

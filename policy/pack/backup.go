@@ -156,7 +156,10 @@ func lifecycleAtLeast(lc node, minimum int, what string) string {
 // judgeBackupSelections reports data stores no selection covers: by ARN
 // (a pattern), by dependency, or by tags.
 func judgeBackupSelections(rs []policyx.AnalyzerResource, s settings) []finding {
-	selections := ofType(rs, backupSelection)
+	var sels []selection
+	for _, sel := range ofType(rs, backupSelection) {
+		sels = append(sels, readSelection(sel))
+	}
 	var out []finding
 	for _, typ := range s.strs("datastoreTypes") {
 		for _, r := range ofType(rs, typ) {
@@ -164,8 +167,9 @@ func judgeBackupSelections(rs []policyx.AnalyzerResource, s settings) []finding 
 				continue
 			}
 			covered, unsure := false, false
-			for _, sel := range selections {
-				switch selects(sel, r) {
+			own := datastoreARN(r)
+			for _, sel := range sels {
+				switch sel.covers(r, own) {
 				case linked:
 					covered = true
 				case undecided:
@@ -180,32 +184,47 @@ func judgeBackupSelections(rs []policyx.AnalyzerResource, s settings) []finding 
 	return out
 }
 
-// selects reports whether a backup selection covers r.
-func selects(sel, r policyx.AnalyzerResource) linkState {
-	if slices.Contains(sel.PropertyDependencies["resources"], r.URN) {
+// selection is what a backup selection selects, read once.
+type selection struct {
+	deps    []string
+	arns    []string
+	unknown bool // some resource is not known yet and no dependency says which
+	tags    [][2]string
+}
+
+func readSelection(sel policyx.AnalyzerResource) selection {
+	out := selection{deps: sel.PropertyDependencies["resources"]}
+	arns, unk := values(at(sel.Properties, "resources"))
+	out.arns, out.unknown = arns, unk && len(out.deps) == 0
+	tags, _ := at(sel.Properties, "selectionTags").list()
+	for _, t := range tags {
+		if key := mustStr(t.get("key")); key != "" {
+			out.tags = append(out.tags, [2]string{key, mustStr(t.get("value"))})
+		}
+	}
+	return out
+}
+
+// covers reports whether the selection covers r, whose ARN (or ARN
+// pattern) is own ("" when it cannot be told).
+func (sel selection) covers(r policyx.AnalyzerResource, own string) linkState {
+	if slices.Contains(sel.deps, r.URN) {
 		return linked
 	}
 	state := notLinked
-	arns, unk := values(at(sel.Properties, "resources"))
-	if unk && len(sel.PropertyDependencies["resources"]) == 0 {
+	if sel.unknown {
 		state = undecided
 	}
-	own := datastoreARN(r)
-	for _, a := range arns {
+	for _, a := range sel.arns {
 		if a == "*" || (own != "" && (wildMatch(a, own, false) || wildMatch(own, a, false))) {
 			return linked
 		}
 		if own == "" && strings.Contains(a, "*") {
-			state = max(state, undecided)
+			state = undecided
 		}
 	}
-	tags, _ := at(sel.Properties, "selectionTags").list()
-	for _, t := range tags {
-		key, val := mustStr(t.get("key")), mustStr(t.get("value"))
-		if key == "" {
-			continue
-		}
-		if v, ok := resourceTag(r, key); ok && (v == val || v == "") {
+	for _, t := range sel.tags {
+		if v, ok := resourceTag(r, t[0]); ok && (v == t[1] || v == "") {
 			return linked
 		}
 	}
@@ -266,17 +285,19 @@ func judgeVaultLocks(rs []policyx.AnalyzerResource, s settings) []finding {
 	minimum := s.int("minimumRetentionDays")
 	compliance, _ := s["requireComplianceMode"].(bool)
 	var out []finding
-	for _, v := range ofType(rs, backupVault) {
-		var lock *policyx.AnalyzerResource
-		unsure := false
-		for i := range locks {
-			switch link(locks[i], "backupVaultName", v, "name", "id") {
-			case linked:
-				lock = &locks[i]
-			case undecided:
-				unsure = true
-			}
+	vaults := ofType(rs, backupVault)
+	ix := newLinkIndex(vaults, "name", "id")
+	lockOf := make([]*policyx.AnalyzerResource, len(vaults))
+	unsure := false
+	for i := range locks {
+		found, undecided := ix.find(locks[i], "backupVaultName")
+		unsure = unsure || undecided
+		for _, vi := range found {
+			lockOf[vi] = &locks[i]
 		}
+	}
+	for vi, v := range vaults {
+		lock := lockOf[vi]
 		if lock == nil {
 			if !unsure {
 				out = append(out, finding{urn: v.URN, message: "The vault has no vault lock, so its recovery points can be deleted; add an aws.backup.VaultLockConfiguration for it (platform:backup.vaultLock)."})
@@ -298,6 +319,14 @@ func judgeVaultLocks(rs []policyx.AnalyzerResource, s settings) []finding {
 
 func judgeCrossRegionCopies(rs []policyx.AnalyzerResource, _ settings) []finding {
 	vaults := ofType(rs, backupVault)
+	byName := map[string]string{} // vault name -> its provider's region
+	byURN := map[string]string{}
+	for _, v := range vaults {
+		if n, ok := at(v.Properties, "name").str(); ok {
+			byName[n] = providerRegion(v)
+		}
+		byURN[v.URN] = providerRegion(v)
+	}
 	var out []finding
 	for _, p := range ofType(rs, backupPlan) {
 		home := providerRegion(p)
@@ -311,7 +340,7 @@ func judgeCrossRegionCopies(rs []policyx.AnalyzerResource, _ settings) []finding
 			copies, _ := rule.get("copyActions").list()
 			elsewhere, unsure := false, rule.get("copyActions").isUnknown()
 			for _, c := range copies {
-				region, known := destinationRegion(p, c.get("destinationVaultArn"), vaults)
+				region, known := destinationRegion(p, c.get("destinationVaultArn"), byName, byURN)
 				switch {
 				case !known:
 					unsure = true
@@ -329,20 +358,13 @@ func judgeCrossRegionCopies(rs []policyx.AnalyzerResource, _ settings) []finding
 
 // destinationRegion tells where a copy action's vault is: the region of the
 // provider of the vault of this stack it names (by name in the ARN, or by
-// dependency), else the ARN's region field.
-func destinationRegion(plan policyx.AnalyzerResource, arnNode node, vaults []policyx.AnalyzerResource) (string, bool) {
+// dependency while the ARN is unknown), else the ARN's region field.
+func destinationRegion(plan policyx.AnalyzerResource, arnNode node, byName, byURN map[string]string) (string, bool) {
 	if arnNode.isUnknown() {
-		deps := plan.PropertyDependencies["rules"]
-		var regions []string
-		for _, v := range vaults {
-			if slices.Contains(deps, v.URN) {
-				regions = append(regions, providerRegion(v))
-			}
-		}
 		// One dependency on a vault elsewhere is the copy's destination
 		// when the plan's own vault is in its region.
-		for _, r := range regions {
-			if r != providerRegion(plan) && r != "" {
+		for _, d := range plan.PropertyDependencies["rules"] {
+			if r, ok := byURN[d]; ok && r != "" && r != providerRegion(plan) {
 				return r, true
 			}
 		}
@@ -356,13 +378,8 @@ func destinationRegion(plan policyx.AnalyzerResource, arnNode node, vaults []pol
 	if len(f) != 6 {
 		return "", true
 	}
-	name := strings.TrimPrefix(f[5], "backup-vault:")
-	for _, v := range vaults {
-		if n, ok := at(v.Properties, "name").str(); ok && n == name {
-			if r := providerRegion(v); r != "" {
-				return r, true
-			}
-		}
+	if r := byName[strings.TrimPrefix(f[5], "backup-vault:")]; r != "" {
+		return r, true
 	}
 	return f[3], true
 }
@@ -375,40 +392,39 @@ func orUnknown(s string) string {
 }
 
 func judgeBackupReplication(rs []policyx.AnalyzerResource, _ settings) []finding {
-	reps := ofType(rs, rdsReplication)
-	var out []finding
-	for _, inst := range ofType(rs, rdsInstance) {
-		if isReplica(inst) {
-			continue
+	insts := ofType(rs, rdsInstance)
+	ix := newLinkIndex(insts, "arn")
+	byID := map[string]int{}
+	for i, inst := range insts {
+		if id, ok := at(inst.Properties, "identifier").str(); ok {
+			byID[id] = i
 		}
-		replicated, unsure := false, false
-		for _, rep := range reps {
-			switch replicates(rep, inst) {
-			case linked:
-				if r := providerRegion(rep); r == "" || r != providerRegion(inst) {
-					replicated = true
+	}
+	replicated := make([]bool, len(insts))
+	unsure := false
+	for _, rep := range ofType(rs, rdsReplication) {
+		found, undecided := ix.find(rep, "sourceDbInstanceArn")
+		if arn, ok := at(rep.Properties, "sourceDbInstanceArn").str(); ok {
+			// The instance's ARN ends with its identifier.
+			if _, id, ok := strings.Cut(arn, ":db:"); ok {
+				if i, ok := byID[id]; ok {
+					found = append(found, i)
 				}
-			case undecided:
-				unsure = true
 			}
 		}
-		if !replicated && !unsure {
-			out = append(out, finding{urn: inst.URN, message: "The instance's automated backups stay in its region; add an aws.rds.InstanceAutomatedBackupsReplication in the DR region (platform:backup.automatedBackupReplicationRetentionDays)."})
+		unsure = unsure || (undecided && len(found) == 0)
+		for _, i := range found {
+			if r := providerRegion(rep); r == "" || r != providerRegion(insts[i]) {
+				replicated[i] = true
+			}
 		}
 	}
+	var out []finding
+	for i, inst := range insts {
+		if isReplica(inst) || replicated[i] || unsure {
+			continue
+		}
+		out = append(out, finding{urn: inst.URN, message: "The instance's automated backups stay in its region; add an aws.rds.InstanceAutomatedBackupsReplication in the DR region (platform:backup.automatedBackupReplicationRetentionDays)."})
+	}
 	return out
-}
-
-// replicates reports whether an automated-backups replication copies inst:
-// by dependency, by ARN output, or by the identifier at the end of the ARN.
-func replicates(rep, inst policyx.AnalyzerResource) linkState {
-	if l := link(rep, "sourceDbInstanceArn", inst, "arn"); l != notLinked {
-		return l
-	}
-	arn, ok := at(rep.Properties, "sourceDbInstanceArn").str()
-	id, idOK := at(inst.Properties, "identifier").str()
-	if ok && idOK && strings.HasSuffix(arn, ":db:"+id) {
-		return linked
-	}
-	return notLinked
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -220,6 +221,12 @@ func (r *rule) settings(configured map[string]any) (settings, error) {
 	doc, err := viaJSON(merged)
 	if err != nil {
 		return nil, err
+	}
+	// The defaults are the pack's own (TestPolicyMetadata validates them):
+	// a configuration that changes nothing needs no schema compiled, which
+	// keeps the pack's start and the engine's Configure fast.
+	if defaults, err := viaJSON(r.defaults()); err == nil && (len(doc) == 0 || reflect.DeepEqual(doc, defaults)) {
+		return settings(doc), nil
 	}
 	schema, err := r.compiled()
 	if err != nil {

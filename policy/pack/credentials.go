@@ -168,9 +168,6 @@ func credentialName(k string) bool {
 }
 
 var (
-	// key = value, key: value, "key": "value" (a ':' must be followed by a
-	// space or a double quote, so psql's :'variable' is not an assignment).
-	assignmentRE = regexp.MustCompile(`(?i)["']?\b([a-z0-9_.\-]+)["']?[ \t]*(=|:[ \t"])[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s,;}\]]+)`)
 	// scheme://user:password@host
 	urlPasswordRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:([^@\s/]+)@`)
 	// SQL: ... PASSWORD 'literal'
@@ -184,16 +181,29 @@ var (
 // aws-access-token, jwt, github-pat, github-fine-grained-pat, slack tokens,
 // stripe, gcp-api-key) and the formats their vendors document.
 var valueShapes = []struct {
-	re  *regexp.Regexp
-	why string
+	re   *regexp.Regexp
+	hint func(string) bool // a literal the pattern needs, tested first
+	why  string
 }{
-	{regexp.MustCompile(`-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----`), "a private key"},
-	{regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`), "an AWS access key"},
-	{regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`), "a JSON Web Token"},
-	{regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b`), "a GitHub token"},
-	{regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`), "a Slack token"},
-	{regexp.MustCompile(`\b(?:sk|rk)_live_[A-Za-z0-9]{20,}`), "a Stripe key"},
-	{regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), "a Google API key"},
+	{regexp.MustCompile(`-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----`), contains("PRIVATE KEY"), "a private key"},
+	{regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`), contains("AKIA", "ASIA", "ABIA", "ACCA"), "an AWS access key"},
+	{regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`), contains("eyJ"), "a JSON Web Token"},
+	{regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b`), contains("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), "a GitHub token"},
+	{regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`), contains("xox"), "a Slack token"},
+	{regexp.MustCompile(`\b(?:sk|rk)_live_[A-Za-z0-9]{20,}`), contains("_live_"), "a Stripe key"},
+	{regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), contains("AIza"), "a Google API key"},
+}
+
+// contains returns a test for any of the literals.
+func contains(literals ...string) func(string) bool {
+	return func(s string) bool {
+		for _, l := range literals {
+			if strings.Contains(s, l) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // codeExprRE matches a value that is code reading the credential from
@@ -220,32 +230,124 @@ func placeholder(v string) bool {
 }
 
 // credentialContent reports why a text looks like it holds a credential, or
-// "" when it does not.
+// "" when it does not. Scripts of many kilobytes go through it (the
+// bootstrap Job's ConfigMap), so each pattern runs only where its literal
+// part occurs.
 func credentialContent(text string) string {
 	for _, s := range valueShapes {
-		if s.re.MatchString(text) {
+		if s.hint(text) && s.re.MatchString(text) {
 			return s.why
 		}
 	}
-	if kubeKeyRE.MatchString(text) {
+	if strings.Contains(text, "client-key-data") && kubeKeyRE.MatchString(text) {
 		return "a client key (client-key-data)"
 	}
-	for _, m := range urlPasswordRE.FindAllStringSubmatch(text, -1) {
-		if !placeholder(m[1]) {
-			return "a URL with a password"
+	if strings.Contains(text, "://") && strings.Contains(text, "@") {
+		for _, m := range urlPasswordRE.FindAllStringSubmatch(text, -1) {
+			if !placeholder(m[1]) {
+				return "a URL with a password"
+			}
 		}
 	}
-	for _, m := range sqlPasswordRE.FindAllStringSubmatch(text, -1) {
-		if !placeholder(m[1]) {
-			return "a literal SQL PASSWORD"
+	if containsFold(text, "password") {
+		for _, m := range sqlPasswordRE.FindAllStringSubmatch(text, -1) {
+			if !placeholder(m[1]) {
+				return "a literal SQL PASSWORD"
+			}
 		}
 	}
-	for _, m := range assignmentRE.FindAllStringSubmatch(text, -1) {
-		if credentialName(m[1]) && !placeholder(m[3]) {
-			return "a value assigned to " + m[1]
+	return assignedCredential(text)
+}
+
+// containsFold reports whether s contains the lowercase ASCII word w in
+// any case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if s[i]|0x20 == w[0] && strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// assignedCredential finds `key = value`, `key: value` and `"key": "value"`
+// where the key names a credential and the value is a literal (not a
+// placeholder). A ':' must be followed by a space, a tab or a double quote,
+// so psql's :'variable' is not an assignment.
+func assignedCredential(text string) string {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '=' && c != ':' {
+			continue
+		}
+		if c == ':' && (i+1 >= len(text) || (text[i+1] != ' ' && text[i+1] != '\t' && text[i+1] != '"')) {
+			continue
+		}
+		key := keyBefore(text, i)
+		if key == "" || !mayNameCredential(key) || !credentialName(key) {
+			continue
+		}
+		if v := valueAfter(text, i+1); !placeholder(v) {
+			return "a value assigned to " + key
 		}
 	}
 	return ""
+}
+
+// keyBefore returns the name that ends just before position i (spaces,
+// tabs and a closing quote skipped).
+func keyBefore(text string, i int) string {
+	j := i
+	for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
+		j--
+	}
+	if j > 0 && (text[j-1] == '"' || text[j-1] == '\'') {
+		j--
+	}
+	end := j
+	for j > 0 && isKeyByte(text[j-1]) {
+		j--
+	}
+	return text[j:end]
+}
+
+func isKeyByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '-'
+}
+
+// valueAfter returns the value that starts at position i: a quoted string
+// (to its closing quote on the same line) or a run up to whitespace or one
+// of `,;}]`.
+func valueAfter(text string, i int) string {
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	if i < len(text) && (text[i] == '"' || text[i] == '\'') {
+		q := text[i]
+		end := i + 1
+		for end < len(text) && text[end] != q && text[end] != '\n' {
+			end++
+		}
+		if end < len(text) && text[end] == q {
+			return text[i : end+1]
+		}
+	}
+	end := i
+	for end < len(text) && !strings.ContainsRune(" \t\r\n,;}]", rune(text[end])) {
+		end++
+	}
+	return text[i:end]
+}
+
+// mayNameCredential is a cheap first test of a key: does it contain a
+// fragment some credential name has? Most keys (HOST, PORT, mode) do not.
+func mayNameCredential(key string) bool {
+	for _, f := range []string{"pass", "pw", "secret", "tok", "key", "cred", "dsn", "jwt", "bearer", "kubeconfig", "connection"} {
+		if containsFold(key, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // isAssignmentKey reports a name whose literal value is a credential (the

@@ -31,6 +31,9 @@ func TestPolicyMetadata(t *testing.T) {
 			require.Contains(t, schema, "default", "%s.%s", r.Name, prop)
 			require.NotEmpty(t, schema["description"], "%s.%s", r.Name, prop)
 		}
+		// The defaults are valid against the schema (the pack skips
+		// validating a configuration equal to them).
+		require.NoError(t, pack.ValidateDefaults(r.Name), r.Name)
 		require.Contains(t, []pack.Severity{pack.Low, pack.Medium, pack.High, pack.Critical}, r.Severity, r.Name)
 	}
 }

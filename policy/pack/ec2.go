@@ -269,22 +269,24 @@ func ec2Rules() []*rule {
 			severity:    Medium,
 			types:       []string{ec2Vpc, ec2FlowLog},
 			stack: func(rs []policyx.AnalyzerResource, _ settings) []finding {
-				logs := ofType(rs, ec2FlowLog)
-				var out []finding
-				for _, v := range ofType(rs, ec2Vpc) {
-					covered, unsure := false, false
-					for _, fl := range logs {
-						switch link(fl, "vpcId", v, "id") {
-						case linked:
-							t, _ := at(fl.Properties, "trafficType").str()
-							if t == "ALL" || t == "REJECT" || at(fl.Properties, "trafficType").isUnknown() {
-								covered = true
-							}
-						case undecided:
-							unsure = true
-						}
+				vpcs := ofType(rs, ec2Vpc)
+				ix := newLinkIndex(vpcs, "id")
+				covered := make([]bool, len(vpcs))
+				unsure := false
+				for _, fl := range ofType(rs, ec2FlowLog) {
+					found, undecided := ix.find(fl, "vpcId")
+					unsure = unsure || undecided
+					t := at(fl.Properties, "trafficType")
+					if s, _ := t.str(); s != "ALL" && s != "REJECT" && !t.isUnknown() {
+						continue
 					}
-					if !covered && !unsure {
+					for _, i := range found {
+						covered[i] = true
+					}
+				}
+				var out []finding
+				for i, v := range vpcs {
+					if !covered[i] && !unsure {
 						out = append(out, finding{urn: v.URN, message: "The VPC has no flow log; add an `aws.ec2.FlowLog` with `vpcId` = this VPC and `trafficType: ALL` to an encrypted log group (components/network does this)."})
 					}
 				}
@@ -298,16 +300,20 @@ func ec2Rules() []*rule {
 			severity:    High,
 			types:       []string{ec2Vpc, ec2DefaultSecurityGroup},
 			stack: func(rs []policyx.AnalyzerResource, _ settings) []finding {
-				groups := ofType(rs, ec2DefaultSecurityGroup)
-				var out []finding
-				for _, v := range ofType(rs, ec2Vpc) {
-					adopted := false
-					for _, g := range groups {
-						if l := link(g, "vpcId", v, "id"); l != notLinked {
-							adopted = true
-						}
+				vpcs := ofType(rs, ec2Vpc)
+				ix := newLinkIndex(vpcs, "id")
+				adopted := make([]bool, len(vpcs))
+				unsure := false
+				for _, g := range ofType(rs, ec2DefaultSecurityGroup) {
+					found, undecided := ix.find(g, "vpcId")
+					unsure = unsure || undecided
+					for _, i := range found {
+						adopted[i] = true
 					}
-					if !adopted {
+				}
+				var out []finding
+				for i, v := range vpcs {
+					if !adopted[i] && !unsure {
 						out = append(out, finding{urn: v.URN, message: "The VPC's default security group keeps AWS's allow-all-within-group rules; adopt it with an `aws.ec2.DefaultSecurityGroup` for this VPC and no rules."})
 					}
 				}
@@ -325,19 +331,25 @@ func ec2Rules() []*rule {
 				for _, t := range []string{ec2SecurityGroupRule, vpcIngressRule, vpcEgressRule} {
 					rules = append(rules, ofType(rs, t)...)
 				}
-				var out []finding
-				for _, g := range ofType(rs, ec2SecurityGroup) {
-					in, _ := at(g.Properties, "ingress").items()
-					eg, _ := at(g.Properties, "egress").items()
-					if len(in)+len(eg) == 0 {
-						continue
-					}
-					for _, rule := range rules {
-						if link(rule, "securityGroupId", g, "id") == linked {
-							out = append(out, finding{urn: g.URN, message: fmt.Sprintf("The group has inline rules and is also managed by %s; move every rule to rule resources (parts.AllowFrom) and drop `ingress`/`egress`.", rule.URN)})
-							break
+				groups := ofType(rs, ec2SecurityGroup)
+				ix := newLinkIndex(groups, "id")
+				managedBy := make([]string, len(groups))
+				for _, rule := range rules {
+					found, _ := ix.find(rule, "securityGroupId")
+					for _, gi := range found {
+						if managedBy[gi] == "" {
+							managedBy[gi] = rule.URN
 						}
 					}
+				}
+				var out []finding
+				for gi, g := range groups {
+					in, _ := at(g.Properties, "ingress").items()
+					eg, _ := at(g.Properties, "egress").items()
+					if len(in)+len(eg) == 0 || managedBy[gi] == "" {
+						continue
+					}
+					out = append(out, finding{urn: g.URN, message: fmt.Sprintf("The group has inline rules and is also managed by %s; move every rule to rule resources (parts.AllowFrom) and drop `ingress`/`egress`.", managedBy[gi])})
 				}
 				return out
 			},
@@ -526,12 +538,12 @@ func judgeSplitIngress(rs []policyx.AnalyzerResource, s settings) []finding {
 	for gi, g := range groups {
 		add(gi, g)
 	}
+	ix := newLinkIndex(groups, "id")
 	for _, t := range []string{ec2SecurityGroupRule, vpcIngressRule} {
 		for _, r := range ofType(rs, t) {
-			for gi, g := range groups {
-				if link(r, "securityGroupId", g, "id") == linked {
-					add(gi, r)
-				}
+			found, _ := ix.find(r, "securityGroupId")
+			for _, gi := range found {
+				add(gi, r)
 			}
 		}
 	}

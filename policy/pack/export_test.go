@@ -27,6 +27,20 @@ func RunPolicy(name string, rs []policyx.AnalyzerResource, props map[string]any)
 	return ev.evaluate(rs)
 }
 
+// ValidateDefaults validates a policy's schema defaults against its schema.
+func ValidateDefaults(name string) error {
+	r := New().byName[name]
+	schema, err := r.compiled()
+	if err != nil {
+		return err
+	}
+	doc, err := viaJSON(r.defaults())
+	if err != nil || doc == nil {
+		return err
+	}
+	return schema.Validate(doc)
+}
+
 // Rules lists every rule's metadata in pack order.
 func Rules() []PolicyInfo { return Policies() }
 

@@ -328,6 +328,7 @@ func judgeWorkloadManagedPolicies(rs []policyx.AnalyzerResource, s settings) []f
 			}
 		}
 	}
+	ix := newLinkIndex(roles, "name", "id")
 	for _, att := range append(ofType(rs, iamRolePolicyAttachment), ofType(rs, iamPolicyAttachment)...) {
 		arns := attachedPolicyARNs(att)
 		if len(arns) == 0 || !slices.Contains(broad, managedPolicyName(arns[0])) {
@@ -337,9 +338,10 @@ func judgeWorkloadManagedPolicies(rs []policyx.AnalyzerResource, s settings) []f
 		if att.Type == iamPolicyAttachment {
 			prop = "roles"
 		}
-		for i, role := range roles {
-			if workload[i] && linkAny(att, prop, role, "name", "id") == linked {
-				report(att.URN, arns[0], role.URN)
+		found, _ := ix.find(att, prop)
+		for _, i := range found {
+			if workload[i] {
+				report(att.URN, arns[0], roles[i].URN)
 			}
 		}
 	}

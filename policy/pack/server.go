@@ -246,6 +246,10 @@ func (s *server) AnalyzeStack(_ context.Context, req *pulumirpc.AnalyzeStackRequ
 	}
 	var rs []policyx.AnalyzerResource
 	for i, ar := range req.GetResources() {
+		// The request can be hundreds of megabytes for a large stack: let
+		// each resource's wire form go as soon as it is read, so the
+		// collector frees it instead of scanning it again and again.
+		req.Resources[i] = nil
 		if !ev.stackTypes[ar.GetType()] {
 			continue
 		}
@@ -277,9 +281,6 @@ func (s *server) AnalyzeStack(_ context.Context, req *pulumirpc.AnalyzeStackRequ
 			Dependencies:         ar.GetDependencies(),
 			PropertyDependencies: propDeps,
 		})
-		// The request can be hundreds of megabytes for a large stack: let
-		// each resource's wire form go as soon as it is converted.
-		req.Resources[i] = nil
 	}
 	if err := ev.analyzeStack(rs, s.diagnose(&resp.Diagnostics)); err != nil {
 		return nil, grpcstatus.Error(codes.Internal, err.Error())

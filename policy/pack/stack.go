@@ -55,36 +55,54 @@ func link(from policyx.AnalyzerResource, prop string, to policyx.AnalyzerResourc
 	return notLinked
 }
 
-// linkAny is link for a property that may also hold a list of references
-// (aws:iam/policyAttachment's `roles`): linked when any element refers to
-// to.
-func linkAny(from policyx.AnalyzerResource, prop string, to policyx.AnalyzerResource, toProps ...string) linkState {
-	items, ok := at(from.Properties, prop).items()
-	if !ok {
-		return link(from, prop, to, toProps...)
-	}
-	if slices.Contains(from.PropertyDependencies[prop], to.URN) {
-		return linked
-	}
-	state := notLinked
-	for _, it := range items {
-		if it.isUnknown() {
-			if len(from.PropertyDependencies[prop]) == 0 {
-				state = undecided
-			}
-			continue
-		}
-		v, ok := it.str()
-		if !ok || v == "" {
-			continue
-		}
-		for _, tp := range toProps {
-			if s, ok := at(to.Properties, tp).str(); ok && s == v {
-				return linked
+// linkIndex finds, for many resources at once, which of a set of targets
+// each refers to, with link's semantics but without comparing every pair:
+// stacks of tens of thousands of resources have thousands of rules and
+// groups.
+type linkIndex struct {
+	byURN   map[string]int
+	byValue map[string][]int
+}
+
+func newLinkIndex(targets []policyx.AnalyzerResource, toProps ...string) linkIndex {
+	ix := linkIndex{byURN: make(map[string]int, len(targets)), byValue: map[string][]int{}}
+	for i, t := range targets {
+		ix.byURN[t.URN] = i
+		for _, p := range toProps {
+			if s, ok := at(t.Properties, p).str(); ok && s != "" {
+				ix.byValue[s] = append(ix.byValue[s], i)
 			}
 		}
 	}
-	return state
+	return ix
+}
+
+// find returns the targets from's property prop refers to (by dependency,
+// or by value, a list's elements included), and whether the property is
+// not known yet and names no dependency (undecided).
+func (ix linkIndex) find(from policyx.AnalyzerResource, prop string) (found []int, undecided bool) {
+	deps := from.PropertyDependencies[prop]
+	for _, d := range deps {
+		if i, ok := ix.byURN[d]; ok {
+			found = append(found, i)
+		}
+	}
+	n := at(from.Properties, prop)
+	vals := []node{n}
+	if items, ok := n.items(); ok {
+		vals = items
+	}
+	for _, v := range vals {
+		if v.isUnknown() {
+			undecided = undecided || len(deps) == 0
+			continue
+		}
+		if s, ok := v.str(); ok && s != "" {
+			found = append(found, ix.byValue[s]...)
+		}
+	}
+	slices.Sort(found)
+	return slices.Compact(found), undecided && len(found) == 0
 }
 
 func ofType(rs []policyx.AnalyzerResource, typ string) []policyx.AnalyzerResource {
@@ -177,6 +195,7 @@ func plainCredentials(n node, key string) []string {
 
 func judgeForceSSL(rs []policyx.AnalyzerResource, _ settings) []finding {
 	groups := ofType(rs, rdsParameterGroup)
+	ix := newLinkIndex(groups, "name", "id")
 	var out []finding
 	for _, inst := range ofType(rs, rdsInstance) {
 		if !isPostgres(inst) {
@@ -188,17 +207,9 @@ func judgeForceSSL(rs []policyx.AnalyzerResource, _ settings) []finding {
 			continue
 		}
 		var group *policyx.AnalyzerResource
-		unsure := false
-		for i := range groups {
-			switch link(inst, "parameterGroupName", groups[i], "name", "id") {
-			case linked:
-				group = &groups[i]
-			case undecided:
-				unsure = true
-			}
-			if group != nil {
-				break
-			}
+		found, unsure := ix.find(inst, "parameterGroupName")
+		if len(found) > 0 {
+			group = &groups[found[0]]
 		}
 		if group == nil {
 			if !unsure {
