@@ -22,7 +22,7 @@ import (
 
 // policy/testdata/prod-graph.json is the prod stack as the engine presents
 // it to a policy pack: one pulumirpc.AnalyzerResource per resource (the
-// stack resource with its outputs first, then by URN), properties marshalled as the
+// stack resource with its outputs first, then by URN), properties marshaled as the
 // engine marshals them (unknowns and secrets kept, every secret's value
 // replaced by a placeholder). The policy module's benchmarks replay it over
 // gRPC without importing this module. This test keeps it current;

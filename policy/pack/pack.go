@@ -63,7 +63,7 @@ func New() *Pack {
 // Floor returns the control pack of the benchmarks: one resource policy that
 // applies to every resource and judges nothing. Served by the same server,
 // it pays everything a pack pays whatever its rules do (the engine's
-// marshalling, the round trip, one unmarshal and conversion per resource),
+// marshaling, the round trip, one unmarshal and conversion per resource),
 // so the platform pack's cost above it is the cost of its rules.
 func Floor() *Pack {
 	return newPack("platform-policies-floor", "A control pack whose one policy judges nothing.", Version, []*rule{{
@@ -132,13 +132,6 @@ type rule struct {
 type finding struct {
 	urn     string
 	message string
-}
-
-func (r *rule) applies(res policyx.AnalyzerResource) bool {
-	if r.matches != nil {
-		return r.matches(res)
-	}
-	return slices.Contains(r.types, res.Type)
 }
 
 // PolicyInfo is what the pack says about one of its policies: what

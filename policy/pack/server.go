@@ -23,7 +23,7 @@ import (
 
 // The pack's own implementation of the Analyzer service
 // (proto/pulumi/analyzer.proto of pulumi/pulumi), on the SDK's pulumirpc
-// types and property marshalling. policyx's server, which this replaces,
+// types and property marshaling. policyx's server, which this replaces,
 // unmarshals every resource once per policy and builds the pack only in
 // ConfigureStack, so GetAnalyzerInfo before it (what `pulumi policy publish`
 // asks) dereferences a nil pack. This one:

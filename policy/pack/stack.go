@@ -29,36 +29,11 @@ const (
 	undecided
 )
 
-// link reports whether from's property prop refers to to: equal to one of
-// to's properties toProps, or depending on to's URN.
-func link(from policyx.AnalyzerResource, prop string, to policyx.AnalyzerResource, toProps ...string) linkState {
-	deps, hasDeps := from.PropertyDependencies[prop]
-	if slices.Contains(deps, to.URN) {
-		return linked
-	}
-	n := at(from.Properties, prop)
-	if n.isUnknown() {
-		if hasDeps && len(deps) > 0 {
-			return notLinked
-		}
-		return undecided
-	}
-	v, ok := n.str()
-	if !ok || v == "" {
-		return notLinked
-	}
-	for _, tp := range toProps {
-		if s, ok := at(to.Properties, tp).str(); ok && s == v {
-			return linked
-		}
-	}
-	return notLinked
-}
-
 // linkIndex finds, for many resources at once, which of a set of targets
-// each refers to, with link's semantics but without comparing every pair:
-// stacks of tens of thousands of resources have thousands of rules and
-// groups.
+// each refers to: by a property dependency on the target's URN, or by the
+// property's value equal to one of the target's (an output present during
+// AnalyzeStack), without comparing every pair: stacks of tens of thousands
+// of resources have thousands of rules and groups.
 type linkIndex struct {
 	byURN   map[string]int
 	byValue map[string][]int
