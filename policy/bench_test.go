@@ -285,7 +285,9 @@ func BenchmarkAnalyzerOverGRPC(b *testing.B) {
 				b.ReportMetric(ms(s.stackCPU-floor.stackCPU), a.name+"-stack-cpu-above-floor-ms")
 				b.ReportMetric(float64(s.perResource+s.stack)/float64(floor.perResource+floor.stack), a.name+"-e2e-ratio")
 			}
-			b.ReportMetric(float64(packs[1].run.peakRSS(b))/(1<<20), "pack-peak-RSS-MiB")
+			for _, a := range packs {
+				b.ReportMetric(float64(a.run.peakRSS(b))/(1<<20), a.name+"-peak-RSS-MiB")
+			}
 		})
 	}
 }
