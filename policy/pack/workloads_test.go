@@ -59,6 +59,8 @@ func TestKubernetesWorkloadHardening(t *testing.T) {
 		{name: "runAsNonRoot false", edits: []edit{set(job, c0+".securityContext.runAsNonRoot", false)}, want: "may run as root"},
 		{name: "computed", edits: []edit{set(job, c0+".securityContext", unknown)}},
 		{name: "stateful set", edits: []edit{set(job, c0+".securityContext.runAsUser", 0), retype(job, "kubernetes:apps/v1:StatefulSet")}, want: "user 0"},
+		{name: "a patch that leaves it unset", edits: []edit{del(job, c0+".securityContext.runAsNonRoot"), del(job, pod+".securityContext.runAsNonRoot"), retype(job, "kubernetes:batch/v1:JobPatch")}},
+		{name: "a patch to root", edits: []edit{set(job, c0+".securityContext.runAsUser", 0), retype(job, "kubernetes:apps/v1:DeploymentPatch")}, want: "user 0"},
 		{name: "other type ignored", edits: []edit{set(job, c0+".securityContext.runAsUser", 0), retype(job, otherType)}},
 	})
 	runCases(t, "kubernetes-workload-no-added-capabilities", []ruleCase{
