@@ -6,7 +6,7 @@ MODULES  := . policy
 PKGS     := ./...
 GOLANGCI ?= $(shell command -v golangci-lint 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/golangci-lint)
 
-.PHONY: all fmt fmt-check vet lint test tidy-check plan bench fuzz FORCE
+.PHONY: all fmt fmt-check vet lint test tidy-check plan bench bench-plan bench-pack awsguard fuzz FORCE
 
 all: fmt-check vet lint test
 
@@ -36,10 +36,25 @@ test:
 	@$(GO) build -o $(TESTREPORT) ./cmd/testreport
 	@bash -o pipefail -c '{ rc=0; $(GO) test -json $(PKGS) || rc=1; (cd policy && $(GO) test -json $(PKGS)) || rc=1; exit $$rc; } | $(TESTREPORT)'
 
-## bench: the performance benchmarks of docs/performance.md
+## bench: the performance benchmarks of docs/performance.md (both below)
 BENCHTIME ?= 5x
-bench:
+bench: bench-plan bench-pack
+
+## bench-plan: the program, the offline plan and the pack in process
+bench-plan:
 	$(GO) test ./internal/plan/ -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem
+
+## bench-pack: the built policy pack over gRPC as the engine drives it, with
+## the floor pack (and AWSGuard, when `make awsguard` installed it) in the same run
+bench-pack:
+	cd policy && $(GO) test . -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m
+
+## awsguard: install Pulumi's AWSGuard (npm) outside the repository for bench-pack
+AWSGUARD_DIR ?= $(HOME)/.cache/platform-awsguard
+awsguard:
+	mkdir -p $(AWSGUARD_DIR)
+	cp policy/testdata/awsguard/package.json policy/testdata/awsguard/index.js policy/testdata/awsguard/PulumiPolicy.yaml $(AWSGUARD_DIR)/
+	cd $(AWSGUARD_DIR) && npm install --no-audit --no-fund --ignore-scripts
 
 ## bin/plan: build the offline plan; run it directly to keep its exit status
 ## (0 pass, 1 a gate fails, 2 no plan): `go run` and make report every failure

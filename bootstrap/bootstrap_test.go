@@ -354,8 +354,22 @@ func TestOutputs(t *testing.T) {
 	require.Equal(t, requiredWorkflowVariables(t), names, "every repository variable the workflows need, and nothing else")
 }
 
-// The policy pack passes the bootstrap as it passes the platform: no
-// mandatory violation with prod's configuration, and no advisory one either.
+// deployRoleExceptions are the policy pack's findings the bootstrap accepts,
+// each for the same reason: the deploy role administers the platform's
+// services (statement ManagePlatformServices), so it holds their service
+// wildcards, reads their secrets and decrypts with their keys, bounded by
+// the stack's regions, names, tags and explicit denies rather than by
+// action (bootstrap/README.md, "What the policy pack says about the deploy
+// roles").
+var deployRoleExceptions = []string{
+	"aws-iam-policy-no-wildcard-grants",
+	"aws-iam-policy-no-read-all-secrets",
+	"aws-iam-policy-no-decrypt-all-keys",
+}
+
+// The policy pack passes the bootstrap as it passes the platform, with
+// prod's configuration: nothing but the deploy roles' documented
+// exceptions, on their one statement.
 func TestPolicyPack(t *testing.T) {
 	t.Parallel()
 	cfg := exampleConfig(t)
@@ -369,7 +383,18 @@ func TestPolicyPack(t *testing.T) {
 	require.NoError(t, err)
 	violations, err := pack.Evaluate(r.AnalyzerResources(), packCfg)
 	require.NoError(t, err)
-	require.Empty(t, violations)
+	excepted := map[string]int{}
+	for _, v := range violations {
+		isDeployPolicy := strings.HasSuffix(v.URN, "aws:iam/rolePolicy:RolePolicy::deploy-dev") || strings.HasSuffix(v.URN, "aws:iam/rolePolicy:RolePolicy::deploy-prod")
+		if isDeployPolicy && slices.Contains(deployRoleExceptions, v.Policy) && strings.Contains(v.Message, `statement "ManagePlatformServices"`) {
+			excepted[v.Policy]++
+			continue
+		}
+		t.Errorf("%s %s %s: %s", v.Level, v.Policy, v.URN, v.Message)
+	}
+	for _, p := range deployRoleExceptions {
+		require.Equal(t, 2, excepted[p], "%s: an exception nothing needs any more is removed from deployRoleExceptions", p)
+	}
 
 	// The gate is live on these resources: a deploy role trusting anyone
 	// is refused.
@@ -382,7 +407,13 @@ func TestPolicyPack(t *testing.T) {
 	}
 	violations, err = pack.Evaluate(broken, packCfg)
 	require.NoError(t, err)
-	require.Len(t, violations, 1)
-	require.Equal(t, "aws-iam-role-trust-restricted", violations[0].Policy)
-	require.Equal(t, pack.Mandatory, violations[0].Level)
+	var fresh []pack.Violation
+	for _, v := range violations {
+		if !slices.Contains(deployRoleExceptions, v.Policy) {
+			fresh = append(fresh, v)
+		}
+	}
+	require.Len(t, fresh, 1)
+	require.Equal(t, "aws-iam-role-trust-restricted", fresh[0].Policy)
+	require.Equal(t, pack.Mandatory, fresh[0].Level)
 }

@@ -242,6 +242,19 @@ var serviceLinkedRoleServices = []string{
 	"spot.amazonaws.com",
 }
 
+// iamReads are the IAM reads a refresh and the preflight make: the
+// provider reads roles (GetRole, ListRolePolicies, ListAttachedRolePolicies,
+// ListRoleTags), inline policies (GetRolePolicy), OIDC providers
+// (GetOpenIDConnectProvider) and service-linked roles' deletion status; the
+// preflight's iam.GetRoles and GetSessionContext list and read roles.
+// Named rather than iam:Get*, which would read any policy document of the
+// account.
+var iamReads = []string{
+	"iam:GetRole", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion",
+	"iam:GetOpenIDConnectProvider", "iam:GetServiceLinkedRoleDeletionStatus",
+	"iam:List*",
+}
+
 // inRegions limits a statement to the stack's regions. aws:RequestedRegion
 // is the region the request is sent to; IAM (global) is never limited by it.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
@@ -380,11 +393,11 @@ func deployPolicy(s scope) PolicyDocument {
 		Statement{
 			Sid:       "ReadCloudWatch",
 			Effect:    "Allow",
-			Action:    []string{"cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"},
+			Action:    []string{"cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:GetDashboard"},
 			Resource:  []string{"*"},
 			Condition: s.inRegions(),
 		},
-		Statement{Sid: "ReadIAM", Effect: "Allow", Action: []string{"iam:Get*", "iam:List*"}, Resource: []string{"*"}},
+		Statement{Sid: "ReadIAM", Effect: "Allow", Action: iamReads, Resource: []string{"*"}},
 		// Roles are created only with this stack's Environment tag
 		// (aws:RequestTag, sent by CreateRole with the provider's default
 		// tags) and changed, tagged, passed and deleted only while they
@@ -555,13 +568,15 @@ func previewPolicy(s scope) PolicyDocument {
 				"cloudwatch:ListTagsForResource",
 				"sns:GetTopicAttributes", "sns:GetSubscriptionAttributes",
 				"sns:ListSubscriptionsByTopic", "sns:ListTagsForResource",
-				"backup:Describe*", "backup:Get*", "backup:List*",
+				"backup:Describe*", "backup:List*",
+				"backup:GetBackupPlan", "backup:GetBackupSelection",
+				"backup:GetBackupVaultAccessPolicy", "backup:GetBackupVaultNotifications",
 				"events:Describe*", "events:List*",
 			},
 			Resource:  []string{"*"},
 			Condition: s.inRegions(),
 		},
-		Statement{Sid: "ReadIAM", Effect: "Allow", Action: []string{"iam:Get*", "iam:List*"}, Resource: []string{"*"}},
+		Statement{Sid: "ReadIAM", Effect: "Allow", Action: iamReads, Resource: []string{"*"}},
 		// Refreshing a SecretVersion reads its value (terraform-provider-aws
 		// internal/service/secretsmanager/secret_version.go reads with
 		// GetSecretValue), and the platform's secrets are encrypted with its

@@ -1,9 +1,10 @@
-// Command configref rewrites the generated parts of README.md: the
-// configuration reference (from the components' types, defaults and doc
-// comments and the stack files) and the list of policies (from the pack).
+// Command configref rewrites the generated parts of README.md (the
+// configuration reference, from the components' types, defaults and doc
+// comments and the stack files, and the list of policies, from the pack) and
+// the rule table of policy/README.md (from the pack).
 //
-//	go run ./cmd/configref          # rewrite README.md
-//	go run ./cmd/configref -check   # fail if README.md is out of date
+//	go run ./cmd/configref          # rewrite both
+//	go run ./cmd/configref -check   # fail if either is out of date
 package main
 
 import (
@@ -15,27 +16,40 @@ import (
 )
 
 func main() {
-	check := flag.Bool("check", false, "only check that README.md is up to date")
+	check := flag.Bool("check", false, "only check that README.md and policy/README.md are up to date")
 	flag.Parse()
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "configref:", err)
-		os.Exit(2)
+	files := []struct {
+		path   string
+		update func(string) (string, error)
+	}{
+		{"README.md", func(s string) (string, error) { return configref.Update(".", s) }},
+		{"policy/README.md", configref.UpdatePolicyReadme},
 	}
-	out, err := configref.Update(".", string(readme))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "configref:", err)
-		os.Exit(2)
-	}
-	if *check {
-		if out != string(readme) {
-			fmt.Fprintln(os.Stderr, "configref: README.md's configuration reference is out of date; run `go run ./cmd/configref`")
-			os.Exit(1)
+	stale := false
+	for _, f := range files {
+		readme, err := os.ReadFile(f.path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "configref:", err)
+			os.Exit(2)
 		}
-		return
+		out, err := f.update(string(readme))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "configref: %s: %v\n", f.path, err)
+			os.Exit(2)
+		}
+		if *check {
+			if out != string(readme) {
+				fmt.Fprintf(os.Stderr, "configref: %s is out of date; run `go run ./cmd/configref`\n", f.path)
+				stale = true
+			}
+			continue
+		}
+		if err := os.WriteFile(f.path, []byte(out), 0o644); err != nil { //nolint:gosec // a README is world-readable
+			fmt.Fprintln(os.Stderr, "configref:", err)
+			os.Exit(2)
+		}
 	}
-	if err := os.WriteFile("README.md", []byte(out), 0o644); err != nil { //nolint:gosec // a README is world-readable
-		fmt.Fprintln(os.Stderr, "configref:", err)
-		os.Exit(2)
+	if stale {
+		os.Exit(1)
 	}
 }

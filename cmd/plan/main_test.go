@@ -286,9 +286,11 @@ func TestRunExitsOneOnAMandatoryViolation(t *testing.T) {
 		{name: "multi-AZ raised", policyConfig: raised, mandatory: []string{"aws-rds-instance-multi-az"}},
 		{name: "multi-AZ raised, JSON", policyConfig: raised, json: true, mandatory: []string{"aws-rds-instance-multi-az"}},
 		{name: "prod's config", policyConfig: filepath.Join(root, "policy", "config", "prod.json"), mandatory: []string{
+			"aws-backup-plan-cross-region-copy", "aws-backup-plan-minimum-retention", "aws-backup-vault-locked",
 			"aws-cloudwatch-loggroup-retention", "aws-elasticache-replicationgroup-automatic-failover",
 			"aws-elasticache-replicationgroup-snapshot-retention", "aws-mq-broker-multi-az",
-			"aws-rds-instance-backup-retention", "aws-rds-instance-deletion-protection", "aws-rds-instance-multi-az",
+			"aws-rds-instance-backup-retention", "aws-rds-instance-backups-replicated", "aws-rds-instance-deletion-protection",
+			"aws-rds-instance-multi-az", "aws-resources-stateful-protected",
 		}},
 	}
 	for _, tt := range tests {

@@ -35,6 +35,18 @@ func TestReadmeReferenceIsUpToDate(t *testing.T) {
 	}
 }
 
+// policy/README.md's rule table is exactly what the pack says.
+func TestPolicyReadmeTableIsUpToDate(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(offlinetest.RepoRoot(t), "policy", "README.md")
+	readme, err := os.ReadFile(path)
+	require.NoError(t, err)
+	want, err := configref.UpdatePolicyReadme(string(readme))
+	require.NoError(t, err)
+	require.Equal(t, want, string(readme), "policy/README.md's rule table is out of date (run `go run ./cmd/configref`)")
+	require.Contains(t, want, "| `aws-iam-role-irsa-trust-subject` | mandatory | high | resource | iam/role:Role |")
+}
+
 // Every object the program reads is documented, with every key, and every
 // documented key has its meaning.
 func TestEveryKeyIsDocumented(t *testing.T) {

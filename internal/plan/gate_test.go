@@ -103,17 +103,24 @@ func gatePolicies(vs []pack.Violation, level pack.Level) []string {
 func TestGateRealStacksPass(t *testing.T) {
 	t.Parallel()
 	devEconomies := []string{
+		"aws-backup-plan-cross-region-copy backup-plan",
+		"aws-backup-vault-locked backup-vault",
 		"aws-elasticache-replicationgroup-automatic-failover cache",
 		"aws-mq-broker-multi-az broker",
+		"aws-rds-instance-backups-replicated db",
 		"aws-rds-instance-deletion-protection db",
 		"aws-rds-instance-multi-az db",
 	}
 	tests := []struct {
 		stack, policyConfig string
 		advisory            []string
+		// unprotected: dev's stateful resources are not protected (a
+		// choice: dev is cheap to destroy), which the pack's defaults
+		// advise against and dev.json disables.
+		unprotected bool
 	}{
 		{stack: "dev", policyConfig: "own", advisory: devEconomies},
-		{stack: "dev", policyConfig: "defaults", advisory: devEconomies},
+		{stack: "dev", policyConfig: "defaults", advisory: devEconomies, unprotected: true},
 		{stack: "prod", policyConfig: "own", advisory: []string{}},
 		{stack: "prod", policyConfig: "defaults", advisory: []string{}},
 	}
@@ -128,7 +135,13 @@ func TestGateRealStacksPass(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEmpty(t, res.Resources)
 			require.Empty(t, gateFindings(res.Violations, pack.Mandatory), "mandatory violations in %s", tt.stack)
-			require.Equal(t, tt.advisory, gateFindings(res.Violations, pack.Advisory))
+			advisory, unprotected := gateSplitProtected(res.Violations, pack.Advisory)
+			require.Equal(t, tt.advisory, advisory)
+			if tt.unprotected {
+				require.Equal(t, gateStateful(t, res), unprotected, "every stateful resource, and only those")
+			} else {
+				require.Empty(t, unprotected)
+			}
 			require.Zero(t, res.ExitCode())
 
 			// The verdict plan.Run reached is the one pack.Evaluate reaches
@@ -145,9 +158,46 @@ func TestGateRealStacksPass(t *testing.T) {
 	}
 }
 
+// gateSplitProtected separates the findings of aws-resources-stateful-protected
+// (resource names) from the others (as gateFindings lists them).
+func gateSplitProtected(vs []pack.Violation, level pack.Level) (others, unprotected []string) {
+	others, unprotected = []string{}, []string{}
+	for _, f := range gateFindings(vs, level) {
+		if name, ok := strings.CutPrefix(f, "aws-resources-stateful-protected "); ok {
+			unprotected = append(unprotected, name)
+			continue
+		}
+		others = append(others, f)
+	}
+	return others, unprotected
+}
+
+// gateStateful lists, sorted, the resources of the types the pack counts as
+// stateful.
+func gateStateful(t *testing.T, res *plan.Result) []string {
+	t.Helper()
+	var types []string
+	for _, p := range pack.Policies() {
+		if p.Name == "aws-resources-stateful-protected" {
+			types = p.Types
+		}
+	}
+	require.NotEmpty(t, types)
+	out := []string{}
+	for _, r := range res.Resources {
+		if slices.Contains(types, r.Type) {
+			out = append(out, r.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Dev is cheap on purpose; under prod's policy config it fails exactly on
 // the choices that make it cheap (single-AZ, one cache node, a single
-// broker, no deletion protection, short retention), and nowhere else.
+// broker, no deletion protection, short retention, no DR copies, no vault
+// lock, nothing protected), and nowhere else: what makes prod prod is
+// enforced by prod.json, so a prod stack file that loses a key fails.
 func TestGateDevFailsProdPolicyConfigOnlyOnResilience(t *testing.T) {
 	t.Parallel()
 	res, err := plan.Run(plan.Options{
@@ -156,16 +206,22 @@ func TestGateDevFailsProdPolicyConfigOnlyOnResilience(t *testing.T) {
 		PolicyConfigPath: gatePolicyConfigPath(t, "prod"),
 	})
 	require.NoError(t, err)
+	mandatory, unprotected := gateSplitProtected(res.Violations, pack.Mandatory)
 	require.Equal(t, []string{
+		"aws-backup-plan-cross-region-copy backup-plan",
+		"aws-backup-plan-minimum-retention backup-plan",
+		"aws-backup-vault-locked backup-vault",
 		"aws-cloudwatch-loggroup-retention cache-engine-log",
 		"aws-cloudwatch-loggroup-retention cache-slow-log",
 		"aws-elasticache-replicationgroup-automatic-failover cache",
 		"aws-elasticache-replicationgroup-snapshot-retention cache",
 		"aws-mq-broker-multi-az broker",
 		"aws-rds-instance-backup-retention db",
+		"aws-rds-instance-backups-replicated db",
 		"aws-rds-instance-deletion-protection db",
 		"aws-rds-instance-multi-az db",
-	}, gateFindings(res.Violations, pack.Mandatory))
+	}, mandatory)
+	require.Equal(t, gateStateful(t, res), unprotected)
 	require.Equal(t, 1, res.ExitCode())
 }
 
@@ -217,6 +273,53 @@ func TestGateConfigVariantsFailWithTheirRule(t *testing.T) {
 			res, err := plan.Run(plan.Options{Config: &cfg, PolicyConfigPath: gatePolicyConfigPath(t, tt.stack)})
 			require.NoError(t, err, "the components accept %s %v", tt.key, tt.fields)
 			require.Equal(t, []string{tt.policy}, gatePolicies(res.Violations, pack.Mandatory), "%s", gateFindings(res.Violations, pack.Mandatory))
+			require.Equal(t, 1, res.ExitCode())
+		})
+	}
+}
+
+// What makes prod prod is enforced by prod.json's mandatory policies, not
+// by the stack file: a prod stack file that loses (or misspells, which
+// loses) the key that sets it runs on the defaults, and the gate fails with
+// the policy that names what was lost.
+func TestGateProdWithoutItsKeysFails(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		key    string
+		fields []string // fields of an object key to drop; none drops the key
+		policy string
+	}{
+		{name: "protect", key: "platform:protect", policy: "aws-resources-stateful-protected"},
+		{name: "vault lock", key: "platform:backup", fields: []string{"vaultLock"}, policy: "aws-backup-vault-locked"},
+		{name: "database Multi-AZ", key: "platform:database", fields: []string{"multiAz"}, policy: "aws-rds-instance-multi-az"},
+		{name: "DR region", key: "platform:backup", fields: []string{"drRegion"}, policy: "aws-backup-plan-cross-region-copy"},
+		{name: "cache failover", key: "platform:cache", fields: []string{"nodeCount"}, policy: "aws-elasticache-replicationgroup-automatic-failover"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := offlinetest.StackConfig(t, "prod")
+			require.Contains(t, cfg.Values, tt.key)
+			if len(tt.fields) == 0 {
+				cfg = cfg.Without(tt.key)
+			} else {
+				var obj map[string]any
+				require.NoError(t, json.Unmarshal([]byte(cfg.Values[tt.key]), &obj))
+				for _, f := range tt.fields {
+					require.Contains(t, obj, f)
+					delete(obj, f)
+				}
+				cfg = cfg.With(tt.key, obj)
+			}
+			res, err := plan.Run(plan.Options{Config: &cfg, PolicyConfigPath: gatePolicyConfigPath(t, "prod")})
+			if err != nil {
+				// The stack file itself may refuse the loss, naming the key:
+				// that stops the change before the gate.
+				require.ErrorContains(t, err, tt.key)
+				return
+			}
+			require.Contains(t, gatePolicies(res.Violations, pack.Mandatory), tt.policy, "%s", gateFindings(res.Violations, pack.Mandatory))
 			require.Equal(t, 1, res.ExitCode())
 		})
 	}
@@ -354,13 +457,19 @@ var gateVariants = []struct {
 		},
 	},
 	{
-		// "Backups off" means no automated backups and no AWS Backup
-		// selection (which would count as backups) either.
+		// The AWS Backup selection stays: its snapshots do not replace the
+		// automated backups point-in-time recovery and DR replication need.
 		name: "database backups off", policy: "aws-stack-datastores-backups-enabled",
 		breaks: func(t *testing.T, res *plan.Result) gateBroken {
-			b := gateEdit(t, res, "aws:rds/instance:Instance", "db", func(_ *testing.T, in resource.PropertyMap) {
+			return gateEdit(t, res, "aws:rds/instance:Instance", "db", func(_ *testing.T, in resource.PropertyMap) {
 				in["backupRetentionPeriod"] = resource.NewProperty(0.0)
 			})
+		},
+	},
+	{
+		name: "database left out of AWS Backup", policy: "aws-backup-selection-covers-datastores",
+		breaks: func(t *testing.T, res *plan.Result) gateBroken {
+			b := gateEdit(t, res, "aws:rds/instance:Instance", "db", func(*testing.T, resource.PropertyMap) {})
 			b.res.Resources = slices.DeleteFunc(b.res.Resources, func(r *offline.Resource) bool {
 				return r.Type == "aws:backup/selection:Selection"
 			})

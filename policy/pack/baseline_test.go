@@ -22,7 +22,32 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA app TO app_rw;
 `
 )
 
+const (
+	drKeyARN  = "arn:aws:kms:us-west-2:123456789012:key/9999aaaa-2222-bbbb-3333-cccc4444dddd"
+	irsaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.us-east-1.amazonaws.com/id/ABC:aud":"sts.amazonaws.com","oidc.eks.us-east-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:platform-system:db-bootstrap"}}}]}`
+	// bootstrapPolicy reads one secret and decrypts through Secrets
+	// Manager only.
+	bootstrapPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"ReadTheMasterSecret","Effect":"Allow","Action":["secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1"},{"Sid":"Decrypt","Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/5555aaaa-2222-bbbb-3333-cccc4444dddd","Condition":{"StringEquals":{"kms:ViaService":"secretsmanager.us-east-1.amazonaws.com"}}}]}`
+	topicPolicy     = `{"Version":"2012-10-17","Statement":[{"Sid":"AccountAdministers","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["SNS:Publish","SNS:Subscribe"],"Resource":"arn:aws:sns:us-east-1:123456789012:monitoring"},{"Sid":"CloudWatchAlarmsPublish","Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"SNS:Publish","Resource":"arn:aws:sns:us-east-1:123456789012:monitoring","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}`
+)
+
 func tags(name string) map[string]any { return map[string]any{"Name": name} }
+
+// restrictedContainer is the securityContext Pod Security "restricted"
+// asks of every container (components/postgres sets it on the Job).
+func restrictedContainer() map[string]any {
+	return map[string]any{
+		"allowPrivilegeEscalation": false, "privileged": false, "readOnlyRootFilesystem": true,
+		"runAsNonRoot": true, "runAsUser": 65532, "capabilities": map[string]any{"drop": []any{"ALL"}},
+	}
+}
+
+// drProvider is the explicit provider of the DR region.
+func drProvider() map[string]any {
+	p := defaultProvider()
+	p["region"] = "us-west-2"
+	return p
+}
 
 func baseline() []res {
 	return []res{
@@ -35,7 +60,7 @@ func baseline() []res {
 		{typ: "aws:ec2/subnet:Subnet", name: "vpc-private-us-east-1a", props: map[string]any{
 			"vpcId": unknown, "availabilityZone": "us-east-1a", "cidrBlock": "10.20.0.0/19", "mapPublicIpOnLaunch": false,
 			"tags": map[string]any{"Name": "platform-prod-vpc-private-us-east-1a", "Tier": "private", "kubernetes.io/role/internal-elb": "1"},
-		}, deps: map[string][]string{"vpcId": {"vpc"}}},
+		}, deps: map[string][]string{"vpcId": {"vpc"}}, protect: true},
 		{typ: "aws:kms/key:Key", name: "vpc-flowlogs-key", props: map[string]any{
 			"description": "VPC flow logs of platform-prod-vpc", "enableKeyRotation": true, "deletionWindowInDays": 30,
 			"keyUsage": "ENCRYPT_DECRYPT", "policy": keyPolicy, "tags": tags("vpc-flowlogs"),
@@ -104,6 +129,15 @@ func baseline() []res {
 		{typ: "aws:secretsmanager/secret:Secret", name: "db-app-rw", props: map[string]any{
 			"description": "Credentials of the app_rw role of platform-prod-db", "kmsKeyId": dbKeyARN, "recoveryWindowInDays": 30, "tags": tags("db-app-rw"),
 		}, protect: true},
+		{typ: "aws:secretsmanager/secretRotation:SecretRotation", name: "db-master-rotation", props: map[string]any{
+			"secretId": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1", "rotationRules": map[string]any{"automaticallyAfterDays": 30},
+		}},
+		{typ: "aws:iam/role:Role", name: "db-bootstrap-role", props: map[string]any{
+			"description": "The database bootstrap Job reads the master secret", "assumeRolePolicy": irsaTrust, "tags": tags("db-bootstrap"),
+		}},
+		{typ: "aws:iam/rolePolicy:RolePolicy", name: "db-bootstrap-policy", props: map[string]any{
+			"role": unknown, "policy": bootstrapPolicy,
+		}, deps: map[string][]string{"role": {"db-bootstrap-role"}}},
 		{typ: "aws:secretsmanager/secretVersion:SecretVersion", name: "db-app-rw-version", props: map[string]any{
 			"secretId": unknown, "secretString": sec(`{"engine":"postgres","host":"db.example","port":5432,"dbname":"app","username":"app_rw","password":"Zq8vN3kP0xR7tL2mW9cB4yH6"}`),
 		}},
@@ -118,16 +152,22 @@ func baseline() []res {
 		{typ: "kubernetes:batch/v1:Job", name: "db-bootstrap-3f9a2c1b", props: map[string]any{
 			"metadata": map[string]any{"namespace": "platform-system"},
 			"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
-				"restartPolicy": "Never",
+				"restartPolicy": "Never", "automountServiceAccountToken": false,
+				"securityContext": map[string]any{"runAsNonRoot": true, "runAsUser": 65532, "seccompProfile": map[string]any{"type": "RuntimeDefault"}},
+				"volumes":         []any{map[string]any{"name": "bootstrap", "configMap": map[string]any{"name": "db-bootstrap-sql"}}, map[string]any{"name": "tmp", "emptyDir": map[string]any{}}},
 				"initContainers": []any{map[string]any{
 					"name": "fetch-master", "image": "amazon/aws-cli:2.17.0",
+					"command":         []any{"/bin/sh", "-c", "aws secretsmanager get-secret-value --secret-id \"$MASTER_SECRET_ARN\" --query SecretString --output text >/run/master/secret.json"},
+					"securityContext": restrictedContainer(),
 					"env": []any{
 						map[string]any{"name": "MASTER_SECRET_ARN", "value": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1"},
 						map[string]any{"name": "AWS_REGION", "value": "us-east-1"},
 					},
 				}},
 				"containers": []any{map[string]any{
-					"name": "psql", "image": "postgres:16-alpine",
+					"name": "psql", "image": "postgres:16-alpine", "command": []any{"/bin/sh", "/bootstrap/bootstrap.sh"},
+					"args":            []any{"--host", "platform-prod-db.abc.us-east-1.rds.amazonaws.com", "--password-file=/run/master/secret.json"},
+					"securityContext": restrictedContainer(),
 					"env": []any{
 						map[string]any{"name": "PGSSLMODE", "value": "verify-full"},
 						map[string]any{"name": "PGHOST", "value": "platform-prod-db.abc.us-east-1.rds.amazonaws.com"},
@@ -145,6 +185,10 @@ func baseline() []res {
 			"authToken": sec("Wq3eR5tY7uI9oP1aS3dF5gH7"), "snapshotRetentionLimit": 7, "snapshotWindow": "03:00-04:00",
 			"maintenanceWindow": "sun:05:00-sun:06:00", "finalSnapshotIdentifier": "platform-prod-cache-final",
 			"subnetGroupName": unknown, "autoMinorVersionUpgrade": true, "tags": tags("cache"),
+			"logDeliveryConfigurations": []any{
+				map[string]any{"destination": unknown, "destinationType": "cloudwatch-logs", "logFormat": "json", "logType": "slow-log"},
+				map[string]any{"destination": unknown, "destinationType": "cloudwatch-logs", "logFormat": "json", "logType": "engine-log"},
+			},
 		}},
 
 		// components/broker
@@ -159,7 +203,8 @@ func baseline() []res {
 		// components/cluster
 		{typ: "aws:eks/cluster:Cluster", name: "eks", protect: true, props: map[string]any{
 			"name": "platform-prod-eks", "roleArn": unknown, "version": "1.33",
-			"vpcConfig": map[string]any{"endpointPrivateAccess": true, "endpointPublicAccess": false, "subnetIds": []any{unknown, unknown, unknown}},
+			"accessConfig": map[string]any{"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": false},
+			"vpcConfig":    map[string]any{"endpointPrivateAccess": true, "endpointPublicAccess": false, "subnetIds": []any{unknown, unknown, unknown}},
 			"encryptionConfig": map[string]any{
 				"resources": []any{"secrets"},
 				"provider":  map[string]any{"keyArn": keyARN},
@@ -196,6 +241,58 @@ func baseline() []res {
 		{typ: "aws:iam/policy:Policy", name: "eks-autoscaler", props: map[string]any{
 			"policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["autoscaling:SetDesiredCapacity","autoscaling:TerminateInstanceInAutoScalingGroup"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/k8s.io/cluster-autoscaler/platform-prod-eks":"owned"}}},{"Effect":"Allow","Action":["autoscaling:Describe*","ec2:DescribeLaunchTemplateVersions"],"Resource":"*"}]}`,
 			"tags":   tags("eks-autoscaler"),
+		}},
+
+		{typ: "kubernetes:core/v1:Namespace", name: "platform-system", props: map[string]any{
+			"metadata": map[string]any{"name": "platform-system", "labels": map[string]any{
+				"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted",
+			}},
+		}},
+		{typ: "kubernetes:storage.k8s.io/v1:StorageClass", name: "gp3-encrypted", props: map[string]any{
+			"metadata":    map[string]any{"name": "gp3-encrypted", "annotations": map[string]any{"storageclass.kubernetes.io/is-default-class": "true"}},
+			"provisioner": "ebs.csi.aws.com", "parameters": map[string]any{"type": "gp3", "encrypted": "true", "kmsKeyId": keyARN},
+		}},
+
+		// components/backup: a vault here and one in the DR region, both
+		// locked, a plan copying every rule there, the database selected,
+		// and its automated backups replicated.
+		{typ: "aws:kms/key:Key", name: "backup-key", props: map[string]any{
+			"description": "AWS Backup vault of platform-prod", "enableKeyRotation": true, "deletionWindowInDays": 30, "policy": keyPolicy, "tags": tags("backup"),
+		}, protect: true},
+		{typ: "aws:backup/vault:Vault", name: "backup-vault", props: map[string]any{
+			"name": "platform-prod-backup", "kmsKeyArn": keyARN, "forceDestroy": false, "tags": tags("backup-vault"),
+		}, protect: true},
+		{typ: "aws:backup/vaultLockConfiguration:VaultLockConfiguration", name: "backup-vault-lock", props: map[string]any{
+			"backupVaultName": "platform-prod-backup", "minRetentionDays": 7, "maxRetentionDays": 400,
+		}, protect: true},
+		{typ: "aws:backup/vault:Vault", name: "backup-dr-vault", props: map[string]any{
+			"name": "platform-prod-backup-dr", "kmsKeyArn": drKeyARN, "forceDestroy": false, "tags": tags("backup-dr-vault"),
+		}, provider: drProvider(), protect: true},
+		{typ: "aws:backup/vaultLockConfiguration:VaultLockConfiguration", name: "backup-dr-vault-lock", props: map[string]any{
+			"backupVaultName": "platform-prod-backup-dr", "minRetentionDays": 7, "maxRetentionDays": 400,
+		}, provider: drProvider(), protect: true},
+		{typ: "aws:backup/plan:Plan", name: "backup-plan", props: map[string]any{
+			"name": "platform-prod-backup", "tags": tags("backup-plan"),
+			"rules": []any{map[string]any{
+				"ruleName": "daily", "schedule": "cron(0 23 * * ? *)", "targetVaultName": "platform-prod-backup",
+				"lifecycle":   map[string]any{"deleteAfter": 35},
+				"copyActions": []any{map[string]any{"destinationVaultArn": unknown, "lifecycle": map[string]any{"deleteAfter": 35}}},
+			}},
+		}, deps: map[string][]string{"rules": {"backup-vault", "backup-dr-vault"}}},
+		{typ: "aws:backup/selection:Selection", name: "backup-selection", props: map[string]any{
+			"name": "platform-prod-backup-database", "planId": unknown, "iamRoleArn": unknown,
+			"resources": []any{"arn:aws:rds:us-east-1:123456789012:db:platform-prod-db"},
+		}},
+		{typ: "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", name: "backup-database-replication", props: map[string]any{
+			"sourceDbInstanceArn": unknown, "kmsKeyId": drKeyARN, "retentionPeriod": 7,
+		}, deps: map[string][]string{"sourceDbInstanceArn": {"db"}}, provider: drProvider(), protect: true},
+
+		// components/monitoring
+		{typ: "aws:sns/topic:Topic", name: "monitoring-topic", props: map[string]any{
+			"displayName": "platform-prod-monitoring", "kmsMasterKeyId": keyARN, "tags": tags("monitoring"),
+		}},
+		{typ: "aws:sns/topicPolicy:TopicPolicy", name: "monitoring-topic-policy", props: map[string]any{
+			"arn": "arn:aws:sns:us-east-1:123456789012:monitoring", "policy": topicPolicy,
 		}},
 
 		// The stack's outputs, as AnalyzeStack sends them.

@@ -16,7 +16,8 @@ func cloudwatchRules() []*rule {
 			// through the service key.
 			name:        "aws-cloudwatch-loggroup-encrypted",
 			description: "CloudWatch log groups are encrypted with a customer-managed KMS key.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       lg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireCMK(at(r.Properties, "kmsKeyId"), "The log group",
@@ -28,7 +29,8 @@ func cloudwatchRules() []*rule {
 			// purpose) or not long enough to investigate an incident.
 			name:        "aws-cloudwatch-loggroup-retention",
 			description: "CloudWatch log groups keep their logs for a set number of days, at least the configured minimum.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       lg,
 			schema: schemaProps{
 				"minimumDays": intProp("Fewest days a log group may keep its logs.", 1, 1, 3653),

@@ -7,12 +7,11 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -26,16 +25,6 @@ const (
 	Mandatory Level = "mandatory"
 	Disabled  Level = "disabled"
 )
-
-func levelOf(l policyx.EnforcementLevel) Level {
-	switch l {
-	case policyx.EnforcementLevelMandatory:
-		return Mandatory
-	case policyx.EnforcementLevelDisabled:
-		return Disabled
-	}
-	return Advisory
-}
 
 func (l Level) valid() bool { return l == Advisory || l == Mandatory || l == Disabled }
 
@@ -80,7 +69,7 @@ func ParseConfig(b []byte) (Config, error) {
 	if err := dec.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("must be a JSON object of policy names: %w", err)
 	}
-	rules := newRuleSet().byName()
+	rules := New().byName
 	var problems []string
 	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		pc, err := parseEntry(name, raw[name])
@@ -145,15 +134,15 @@ func parseEntry(name string, v any) (PolicyConfig, error) {
 // Configure: start from each policy's level and defaults, apply "all", then
 // each policy's entry. Properties go through JSON, as they do on the wire,
 // so numbers are float64 on both paths.
-func (rs *ruleSet) effective(cfg Config) (map[string]PolicyConfig, error) {
+func (p *Pack) effective(cfg Config) (map[string]PolicyConfig, error) {
 	for name, pc := range cfg {
 		if pc.EnforcementLevel != "" && !pc.EnforcementLevel.valid() {
 			return nil, fmt.Errorf("policy %s: enforcement level must be advisory, mandatory or disabled, got %q", name, pc.EnforcementLevel)
 		}
 	}
-	out := make(map[string]PolicyConfig, len(rs.rules))
-	for _, r := range rs.rules {
-		level := levelOf(r.level)
+	out := make(map[string]PolicyConfig, len(p.rules))
+	for _, r := range p.rules {
+		level := r.level
 		if all, ok := cfg["all"]; ok && all.EnforcementLevel != "" {
 			level = all.EnforcementLevel
 		}
@@ -232,6 +221,12 @@ func (r *rule) settings(configured map[string]any) (settings, error) {
 	doc, err := viaJSON(merged)
 	if err != nil {
 		return nil, err
+	}
+	// The defaults are the pack's own (TestPolicyMetadata validates them):
+	// a configuration that changes nothing needs no schema compiled, which
+	// keeps the pack's start and the engine's Configure fast.
+	if defaults, err := viaJSON(r.defaults()); err == nil && (len(doc) == 0 || reflect.DeepEqual(doc, defaults)) {
+		return settings(doc), nil
 	}
 	schema, err := r.compiled()
 	if err != nil {
@@ -327,33 +322,6 @@ func (s settings) str(key string) string {
 	return v
 }
 
-// registry remembers the settings each resource policy last ran with. At
-// this policyx pin a stack policy receives no configuration, so a stack
-// policy that needs a threshold reads the one configured on its matching
-// resource policy from here (the engine analyzes every resource before it
-// analyzes the stack), falling back to that policy's schema defaults. The
-// engine may call Analyze concurrently, hence the mutex.
-type registry struct {
-	mu   sync.Mutex
-	seen map[string]settings
-}
-
-func (g *registry) record(name string, s settings) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.seen == nil {
-		g.seen = map[string]settings{}
-	}
-	g.seen[name] = s
-}
-
-func (g *registry) lookup(name string) (settings, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	s, ok := g.seen[name]
-	return s, ok
-}
-
 // schema helpers keep the rule files short. Every default is a JSON value
 // (float64-free ints are fine: structpb and JSON both accept them; lists
 // must be []any for structpb).
@@ -381,6 +349,10 @@ func stringListProp(desc string, def []string) map[string]any {
 		"type": "array", "description": desc, "default": d,
 		"items": map[string]any{"type": "string", "minLength": 1},
 	}
+}
+
+func boolProp(desc string, def bool) map[string]any {
+	return map[string]any{"type": "boolean", "description": desc, "default": def}
 }
 
 func stringProp(desc, def, pattern string) map[string]any {

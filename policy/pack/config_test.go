@@ -131,3 +131,52 @@ func TestEvaluateRejectsInvalidSettings(t *testing.T) {
 	_, err = pack.Evaluate(build(t, baseline()), pack.Config{"aws-rds-instance-multi-az": {EnforcementLevel: "strict"}})
 	require.ErrorContains(t, err, `got "strict"`)
 }
+
+// Every control AWS Security Hub's Foundational Security Best Practices
+// standard rates high or critical, for the resource kinds the platform
+// creates, is mandatory in prod.json, through the policies that implement
+// it. Severities from the Security Hub controls reference
+// (https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html
+// and the per-service pages {ec2,eks,elasticache,iam,kms,rds,sns}-controls.html).
+func TestProdEnforcesFSBPHighAndCritical(t *testing.T) {
+	t.Parallel()
+	controls := []struct {
+		control  string
+		severity pack.Severity
+		policies []string
+	}{
+		{"EC2.2", pack.High, []string{"aws-ec2-defaultsecuritygroup-no-rules", "aws-ec2-vpc-default-security-group-adopted"}},
+		{"EC2.18", pack.High, []string{"aws-ec2-securitygroup-disallow-public-ingress", "aws-ec2-securitygroup-split-public-ingress"}},
+		{"EC2.19", pack.Critical, []string{"aws-ec2-securitygroup-disallow-public-ingress", "aws-ec2-securitygroup-split-public-ingress"}},
+		{"EC2.25", pack.High, []string{"aws-ec2-launchtemplate-no-public-ip"}},
+		{"EKS.1", pack.High, []string{"aws-eks-cluster-endpoint-restricted"}},
+		{"EKS.2", pack.High, []string{"aws-eks-cluster-version-supported"}},
+		{"ElastiCache.1", pack.High, []string{"aws-elasticache-replicationgroup-snapshot-retention", "aws-stack-datastores-backups-enabled"}},
+		{"ElastiCache.2", pack.High, []string{"aws-elasticache-replicationgroup-auto-minor-version-upgrade"}},
+		{"ElastiCache.7", pack.High, []string{"aws-elasticache-replicationgroup-subnet-group"}},
+		{"IAM.1", pack.High, []string{"aws-iam-policy-no-full-admin"}},
+		{"KMS.3", pack.Critical, []string{"aws-kms-key-deletion-window"}},
+		{"KMS.5", pack.Critical, []string{"aws-kms-key-not-public"}},
+		{"RDS.2", pack.Critical, []string{"aws-rds-instance-not-publicly-accessible"}},
+		{"RDS.13", pack.High, []string{"aws-rds-instance-auto-minor-version-upgrade"}},
+		{"RDS.18", pack.High, []string{"aws-rds-instance-in-subnet-group"}},
+		{"SNS.4", pack.Critical, []string{"aws-sns-topic-policy-not-public"}},
+	}
+	prod := loadConfig(t, "prod")
+	byName := map[string]pack.PolicyInfo{}
+	for _, p := range pack.Policies() {
+		byName[p.Name] = p
+	}
+	for _, c := range controls {
+		for _, name := range c.policies {
+			p, ok := byName[name]
+			require.True(t, ok, "%s: no policy %s", c.control, name)
+			level := p.Level
+			if l := prod[name].EnforcementLevel; l != "" {
+				level = l
+			}
+			require.Equal(t, pack.Mandatory, level, "%s (%s) must be mandatory in prod.json through %s", c.control, c.severity, name)
+			require.Contains(t, []pack.Severity{pack.High, pack.Critical}, p.Severity, "%s rates %s; %s says %s", c.control, c.severity, name, p.Severity)
+		}
+	}
+}

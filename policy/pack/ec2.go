@@ -3,7 +3,9 @@ package pack
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
@@ -36,19 +38,25 @@ func ec2Rules() []*rule {
 	return []*rule{
 		{
 			// Closes: services reachable from the whole internet, databases,
-			// caches and brokers above all.
+			// caches and brokers above all. "The internet" is any set of
+			// CIDRs whose union covers more public addresses than the
+			// configured prefix (0.0.0.0/0, or 0.0.0.0/1 + 128.0.0.0/1, or
+			// a hundred public /8s alike). Security Hub EC2.18 (high) and
+			// EC2.19 (critical).
 			name:        "aws-ec2-securitygroup-disallow-public-ingress",
-			description: "Security groups admit traffic from anywhere (0.0.0.0/0, ::/0) only on allowlisted ports, and never on database, cache, broker or admin ports.",
-			level:       policyx.EnforcementLevelMandatory,
+			description: "Security groups admit traffic from the internet (any set of CIDRs covering a large public range) only on allowlisted ports, and never on database, cache, broker or admin ports.",
+			level:       Mandatory,
+			severity:    Critical,
 			types:       []string{ec2SecurityGroup, ec2DefaultSecurityGroup, ec2SecurityGroupRule, vpcIngressRule},
-			schema: schemaProps{
-				"allowedPorts":   intListProp("Ports that may be open to the internet.", []int{443}, 0, 65535),
-				"forbiddenPorts": intListProp("Ports never open to the internet, even if allowlisted.", defaultForbiddenPorts, 0, 65535),
-			},
+			schema:      publicIngressSchema(),
 			check: func(r policyx.AnalyzerResource, s settings) []string {
 				var out []string
 				for _, e := range ingressEntries(r) {
-					if m := judgePublicIngress(e, s.ints("allowedPorts"), s.ints("forbiddenPorts")); m != "" {
+					src, open, unknown := e.source(s)
+					if !open || unknown {
+						continue
+					}
+					if m := judgePublicIngress(e, src, s.ints("allowedPorts"), s.ints("forbiddenPorts")); m != "" {
 						out = append(out, m)
 					}
 				}
@@ -56,11 +64,24 @@ func ec2Rules() []*rule {
 			},
 		},
 		{
+			// Closes: the same exposure split over several rules, none open
+			// on its own: 0.0.0.0/1 in one ingress rule resource and
+			// 128.0.0.0/1 in another, on the same group and port.
+			name:        "aws-ec2-securitygroup-split-public-ingress",
+			description: "The ingress rules of a security group, taken together, do not open a port to the internet that no single rule opens.",
+			level:       Mandatory,
+			severity:    Critical,
+			types:       []string{ec2SecurityGroup, ec2SecurityGroupRule, vpcIngressRule},
+			schema:      publicIngressSchema(),
+			stack:       judgeSplitIngress,
+		},
+		{
 			// Closes: anything launched without a security group silently
 			// getting the VPC's default one, and its rules.
 			name:        "aws-ec2-defaultsecuritygroup-no-rules",
 			description: "A VPC's default security group has no rules.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       []string{ec2DefaultSecurityGroup},
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				var out []string
@@ -75,7 +96,8 @@ func ec2Rules() []*rule {
 		{
 			name:        "aws-ec2-securitygroup-descriptions",
 			description: "Security groups and their rules say what they are for.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       []string{ec2SecurityGroup, ec2SecurityGroupRule, vpcIngressRule, vpcEgressRule},
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				desc := at(r.Properties, "description")
@@ -101,7 +123,8 @@ func ec2Rules() []*rule {
 			// Closes: stolen instance credentials through SSRF against IMDSv1.
 			name:        "aws-ec2-launchtemplate-imdsv2-required",
 			description: "Launch templates require IMDSv2 session tokens for the instance metadata service.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       lt,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				mo := at(r.Properties, "metadataOptions")
@@ -123,7 +146,8 @@ func ec2Rules() []*rule {
 			// from the volume or its snapshots.
 			name:        "aws-ec2-launchtemplate-volumes-encrypted",
 			description: "Launch templates declare their EBS volumes encrypted.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       lt,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				bdm := at(r.Properties, "blockDeviceMappings")
@@ -149,7 +173,8 @@ func ec2Rules() []*rule {
 		{
 			name:        "aws-ec2-launchtemplate-volumes-customer-managed-key",
 			description: "Encrypted launch-template volumes use a customer-managed KMS key.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Low,
 			types:       lt,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				maps, _ := at(r.Properties, "blockDeviceMappings").items()
@@ -169,7 +194,8 @@ func ec2Rules() []*rule {
 			// Closes: nodes with public addresses, reachable around the NAT.
 			name:        "aws-ec2-launchtemplate-no-public-ip",
 			description: "Launch templates do not give instances public IP addresses.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       lt,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				nis, _ := at(r.Properties, "networkInterfaces").items()
@@ -184,7 +210,8 @@ func ec2Rules() []*rule {
 		{
 			name:        "aws-ec2-launchtemplate-metadata-hop-limit",
 			description: "Launch templates keep the metadata hop limit low, so pods cannot reach the node's credentials.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       lt,
 			schema: schemaProps{
 				"maximumHopLimit": intProp("Highest httpPutResponseHopLimit allowed (1 keeps IMDS away from pods; IRSA replaces it).", 1, 1, 64),
@@ -206,7 +233,8 @@ func ec2Rules() []*rule {
 			// ec2:DescribeLaunchTemplateVersions can read.
 			name:        "aws-ec2-launchtemplate-no-secrets-in-user-data",
 			description: "Launch-template user data holds no credentials.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       lt,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				s, ok := at(r.Properties, "userData").str()
@@ -226,7 +254,8 @@ func ec2Rules() []*rule {
 		{
 			name:        "aws-ec2-subnet-no-public-ip-on-launch",
 			description: "Subnets do not give instances public IP addresses by default.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       []string{ec2Subnet},
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(forbidTrue(at(r.Properties, "mapPublicIpOnLaunch"),
@@ -236,25 +265,28 @@ func ec2Rules() []*rule {
 		{
 			name:        "aws-ec2-vpc-flow-logs-enabled",
 			description: "Every VPC records its traffic with a flow log (ALL or REJECT).",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       []string{ec2Vpc, ec2FlowLog},
 			stack: func(rs []policyx.AnalyzerResource, _ settings) []finding {
-				logs := ofType(rs, ec2FlowLog)
-				var out []finding
-				for _, v := range ofType(rs, ec2Vpc) {
-					covered, unsure := false, false
-					for _, fl := range logs {
-						switch link(fl, "vpcId", v, "id") {
-						case linked:
-							t, _ := at(fl.Properties, "trafficType").str()
-							if t == "ALL" || t == "REJECT" || at(fl.Properties, "trafficType").isUnknown() {
-								covered = true
-							}
-						case undecided:
-							unsure = true
-						}
+				vpcs := ofType(rs, ec2Vpc)
+				ix := newLinkIndex(vpcs, "id")
+				covered := make([]bool, len(vpcs))
+				unsure := false
+				for _, fl := range ofType(rs, ec2FlowLog) {
+					found, undecided := ix.find(fl, "vpcId")
+					unsure = unsure || undecided
+					t := at(fl.Properties, "trafficType")
+					if s, _ := t.str(); s != "ALL" && s != "REJECT" && !t.isUnknown() {
+						continue
 					}
-					if !covered && !unsure {
+					for _, i := range found {
+						covered[i] = true
+					}
+				}
+				var out []finding
+				for i, v := range vpcs {
+					if !covered[i] && !unsure {
 						out = append(out, finding{urn: v.URN, message: "The VPC has no flow log; add an `aws.ec2.FlowLog` with `vpcId` = this VPC and `trafficType: ALL` to an encrypted log group (components/network does this)."})
 					}
 				}
@@ -264,19 +296,24 @@ func ec2Rules() []*rule {
 		{
 			name:        "aws-ec2-vpc-default-security-group-adopted",
 			description: "Every VPC adopts its default security group (aws.ec2.DefaultSecurityGroup), so its rules are managed and empty.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    High,
 			types:       []string{ec2Vpc, ec2DefaultSecurityGroup},
 			stack: func(rs []policyx.AnalyzerResource, _ settings) []finding {
-				groups := ofType(rs, ec2DefaultSecurityGroup)
-				var out []finding
-				for _, v := range ofType(rs, ec2Vpc) {
-					adopted := false
-					for _, g := range groups {
-						if l := link(g, "vpcId", v, "id"); l != notLinked {
-							adopted = true
-						}
+				vpcs := ofType(rs, ec2Vpc)
+				ix := newLinkIndex(vpcs, "id")
+				adopted := make([]bool, len(vpcs))
+				unsure := false
+				for _, g := range ofType(rs, ec2DefaultSecurityGroup) {
+					found, undecided := ix.find(g, "vpcId")
+					unsure = unsure || undecided
+					for _, i := range found {
+						adopted[i] = true
 					}
-					if !adopted {
+				}
+				var out []finding
+				for i, v := range vpcs {
+					if !adopted[i] && !unsure {
 						out = append(out, finding{urn: v.URN, message: "The VPC's default security group keeps AWS's allow-all-within-group rules; adopt it with an `aws.ec2.DefaultSecurityGroup` for this VPC and no rules."})
 					}
 				}
@@ -286,26 +323,33 @@ func ec2Rules() []*rule {
 		{
 			name:        "aws-ec2-securitygroup-no-mixed-rule-management",
 			description: "A security group's rules are managed either inline or as rule resources, never both (they overwrite each other).",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       []string{ec2SecurityGroup, ec2SecurityGroupRule, vpcIngressRule, vpcEgressRule},
 			stack: func(rs []policyx.AnalyzerResource, _ settings) []finding {
 				var rules []policyx.AnalyzerResource
 				for _, t := range []string{ec2SecurityGroupRule, vpcIngressRule, vpcEgressRule} {
 					rules = append(rules, ofType(rs, t)...)
 				}
-				var out []finding
-				for _, g := range ofType(rs, ec2SecurityGroup) {
-					in, _ := at(g.Properties, "ingress").items()
-					eg, _ := at(g.Properties, "egress").items()
-					if len(in)+len(eg) == 0 {
-						continue
-					}
-					for _, rule := range rules {
-						if link(rule, "securityGroupId", g, "id") == linked {
-							out = append(out, finding{urn: g.URN, message: fmt.Sprintf("The group has inline rules and is also managed by %s; move every rule to rule resources (parts.AllowFrom) and drop `ingress`/`egress`.", rule.URN)})
-							break
+				groups := ofType(rs, ec2SecurityGroup)
+				ix := newLinkIndex(groups, "id")
+				managedBy := make([]string, len(groups))
+				for _, rule := range rules {
+					found, _ := ix.find(rule, "securityGroupId")
+					for _, gi := range found {
+						if managedBy[gi] == "" {
+							managedBy[gi] = rule.URN
 						}
 					}
+				}
+				var out []finding
+				for gi, g := range groups {
+					in, _ := at(g.Properties, "ingress").items()
+					eg, _ := at(g.Properties, "egress").items()
+					if len(in)+len(eg) == 0 || managedBy[gi] == "" {
+						continue
+					}
+					out = append(out, finding{urn: g.URN, message: fmt.Sprintf("The group has inline rules and is also managed by %s; move every rule to rule resources (parts.AllowFrom) and drop `ingress`/`egress`.", managedBy[gi])})
 				}
 				return out
 			},
@@ -324,6 +368,53 @@ type ingress struct {
 	protocol node
 	from, to node
 	cidrs    []node
+}
+
+// source returns an ingress's known CIDRs, whether they open it to the
+// internet, and whether some CIDR is not known yet (and might).
+func (e ingress) source(s settings) (cidrs []string, open, unknown bool) {
+	for _, c := range e.cidrs {
+		if c.isUnknown() {
+			unknown = true
+			continue
+		}
+		if v, ok := c.str(); ok && v != "" {
+			cidrs = append(cidrs, v)
+		}
+	}
+	open = len(cidrs) > 0 && s.open(cidrs)
+	return cidrs, open, unknown && !open
+}
+
+// ports returns the protocol class ("tcp", "udp", "icmp" or "all") and the
+// port range an ingress opens; ok is false while they are unknown.
+func (e ingress) ports() (proto string, lo, hi int, ok bool) {
+	if e.protocol.isUnknown() || e.from.isUnknown() || e.to.isUnknown() {
+		return "", 0, 0, false
+	}
+	p := strings.ToLower(mustStr(e.protocol))
+	if p == "" {
+		if f, ok := e.protocol.num(); ok {
+			p = strconv.Itoa(int(f))
+		}
+	}
+	switch p {
+	case "tcp", "6":
+		proto = "tcp"
+	case "udp", "17":
+		proto = "udp"
+	case "icmp", "1", "icmpv6", "58":
+		return "icmp", 0, 65535, true
+	default: // "-1", "all" and every other protocol number
+		return "all", 0, 65535, true
+	}
+	lo, hi = 0, 65535
+	f, okf := e.from.num()
+	t, okt := e.to.num()
+	if okf && okt && f >= 0 && t >= f {
+		lo, hi = int(f), int(t)
+	}
+	return proto, lo, hi, true
 }
 
 // ingressEntries extracts the ingress permissions of the four resource
@@ -362,58 +453,54 @@ func ingressEntries(r policyx.AnalyzerResource) []ingress {
 }
 
 func listOf(n node) []node {
+	if n.isUnknown() {
+		return []node{n}
+	}
 	items, _ := n.items()
 	return items
 }
 
+func publicIngressSchema() schemaProps {
+	s := schemaProps{
+		"allowedPorts":   intListProp("Ports that may be open to the internet.", []int{443}, 0, 65535),
+		"forbiddenPorts": intListProp("Ports never open to the internet, even if allowlisted.", defaultForbiddenPorts, 0, 65535),
+	}
+	maps.Copy(s, publicSourceProps())
+	return s
+}
+
 // judgePublicIngress reports an ingress permission open to the internet on
 // a port that is forbidden or not allowlisted.
-func judgePublicIngress(e ingress, allowed, forbidden []int) string {
-	var world []string
-	for _, c := range e.cidrs {
-		if s, ok := c.str(); ok && isWorld(s) {
-			world = append(world, s)
-		}
-	}
-	if len(world) == 0 {
+func judgePublicIngress(e ingress, src []string, allowed, forbidden []int) string {
+	proto, lo, hi, ok := e.ports()
+	if !ok {
 		return ""
 	}
-	src := strings.Join(world, " and ")
+	return judgeOpenPorts(e.where, strings.Join(src, ", "), proto, lo, hi, allowed, forbidden)
+}
+
+// judgeOpenPorts reports a port range of a protocol open to an
+// internet-sized source, unless every port is allowlisted and none
+// forbidden.
+func judgeOpenPorts(where, src, proto string, lo, hi int, allowed, forbidden []int) string {
 	const fix = "admit a source security group instead (parts.AllowFrom) or a VPC CIDR."
-	if e.protocol.isUnknown() || e.from.isUnknown() || e.to.isUnknown() {
-		return ""
-	}
-	proto := strings.ToLower(mustStr(e.protocol))
-	if proto == "" {
-		if f, ok := e.protocol.num(); ok {
-			proto = fmt.Sprintf("%d", int(f))
-		}
-	}
-	lo, hi := 0, 65535
-	switch proto {
-	case "tcp", "6", "udp", "17":
-		f, okf := e.from.num()
-		t, okt := e.to.num()
-		if okf && okt && f >= 0 && t >= f {
-			lo, hi = int(f), int(t)
-		}
-	case "icmp", "1", "icmpv6", "58":
-		return fmt.Sprintf("%s admits ICMP from %s; only allowlisted ports may be open to the internet: %s", e.where, src, fix)
+	if proto == "icmp" {
+		return fmt.Sprintf("%s admits ICMP from %s, which together cover the internet; only allowlisted ports may be open to it: %s", where, src, fix)
 	}
 	var hit []string
 	for _, p := range forbidden {
 		if p >= lo && p <= hi {
-			hit = append(hit, fmt.Sprintf("%d", p))
+			hit = append(hit, strconv.Itoa(p))
 		}
 	}
 	ports := fmt.Sprintf("%d-%d", lo, hi)
 	if lo == hi {
-		ports = fmt.Sprintf("%d", lo)
+		ports = strconv.Itoa(lo)
 	}
 	if len(hit) > 0 {
-		return fmt.Sprintf("%s opens port(s) %s to %s, including database, cache, broker or admin port(s) %s that must never be public; %s", e.where, ports, src, strings.Join(hit, ", "), fix)
+		return fmt.Sprintf("%s opens port(s) %s to %s, which together cover the internet, including database, cache, broker or admin port(s) %s that must never be public; %s", where, ports, src, strings.Join(hit, ", "), fix)
 	}
-	if hi-lo+1 <= len(allowed) {
+	if proto != "all" && hi-lo+1 <= len(allowed) {
 		all := true
 		for p := lo; p <= hi; p++ {
 			if !slices.Contains(allowed, p) {
@@ -425,7 +512,88 @@ func judgePublicIngress(e ingress, allowed, forbidden []int) string {
 			return ""
 		}
 	}
-	return fmt.Sprintf("%s opens port(s) %s to %s; only %s may be open to the internet: %s", e.where, ports, src, intList(allowed), fix)
+	return fmt.Sprintf("%s opens port(s) %s to %s, which together cover the internet; only %s may be open to it: %s", where, ports, src, intList(allowed), fix)
+}
+
+// judgeSplitIngress gathers every ingress of each security group (inline,
+// and rule resources linked by securityGroupId) and reports the ports that
+// only their union opens to the internet.
+func judgeSplitIngress(rs []policyx.AnalyzerResource, s settings) []finding {
+	groups := ofType(rs, ec2SecurityGroup)
+	type sourced struct {
+		e   ingress
+		src []string
+	}
+	byGroup := make([][]sourced, len(groups))
+	add := func(gi int, r policyx.AnalyzerResource) {
+		for _, e := range ingressEntries(r) {
+			src, open, unknown := e.source(s)
+			if open || unknown || len(src) == 0 {
+				// Open alone: the resource policy reports it.
+				continue
+			}
+			byGroup[gi] = append(byGroup[gi], sourced{e, src})
+		}
+	}
+	for gi, g := range groups {
+		add(gi, g)
+	}
+	ix := newLinkIndex(groups, "id")
+	for _, t := range []string{ec2SecurityGroupRule, vpcIngressRule} {
+		for _, r := range ofType(rs, t) {
+			found, _ := ix.find(r, "securityGroupId")
+			for _, gi := range found {
+				add(gi, r)
+			}
+		}
+	}
+	allowed, forbidden := s.ints("allowedPorts"), s.ints("forbiddenPorts")
+	var out []finding
+	for gi, entries := range byGroup {
+		if len(entries) < 2 {
+			continue
+		}
+		for _, proto := range []string{"tcp", "udp", "icmp"} {
+			// Elementary port segments: between consecutive boundaries,
+			// every entry either covers the whole segment or none of it.
+			cuts := map[int]bool{0: true, 65536: true}
+			type span struct {
+				lo, hi int
+				src    []string
+			}
+			var spans []span
+			for _, x := range entries {
+				p, lo, hi, ok := x.e.ports()
+				if !ok || (p != proto && p != "all") {
+					continue
+				}
+				cuts[lo], cuts[hi+1] = true, true
+				spans = append(spans, span{lo, hi, x.src})
+			}
+			if len(spans) < 2 {
+				continue
+			}
+			bounds := slices.Sorted(maps.Keys(cuts))
+			for i := 0; i+1 < len(bounds); i++ {
+				lo, hi := bounds[i], bounds[i+1]-1
+				var union []string
+				n := 0
+				for _, sp := range spans {
+					if sp.lo <= lo && hi <= sp.hi {
+						union = append(union, sp.src...)
+						n++
+					}
+				}
+				if n < 2 || !s.open(union) {
+					continue
+				}
+				if m := judgeOpenPorts("The group's ingress rules together", strings.Join(union, ", "), proto, lo, hi, allowed, forbidden); m != "" {
+					out = append(out, finding{urn: groups[gi].URN, message: m})
+				}
+			}
+		}
+	}
+	return out
 }
 
 func intList(xs []int) string {

@@ -21,7 +21,8 @@ func eksRules() []*rule {
 			// Closes: Kubernetes Secrets readable from etcd backups.
 			name:        "aws-eks-cluster-secrets-encrypted",
 			description: "EKS clusters envelope-encrypt Kubernetes secrets with a customer-managed KMS key.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       cluster,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				const fix = "set `encryptionConfig: {resources: [\"secrets\"], provider: {keyArn: <customer-managed key ARN>}}` (components/cluster does this)."
@@ -48,14 +49,19 @@ func eksRules() []*rule {
 			},
 		},
 		{
-			// Closes: the Kubernetes API reachable from the whole internet.
+			// Closes: the Kubernetes API reachable from the whole internet,
+			// however its CIDRs are split. Security Hub EKS.1 (high),
+			// Checkov CKV_AWS_38/39.
 			name:        "aws-eks-cluster-endpoint-restricted",
-			description: "The EKS API endpoint is private, or public only to the listed CIDRs and never to the whole internet.",
-			level:       policyx.EnforcementLevelMandatory,
+			description: "The EKS API endpoint is private, or public only to listed CIDRs that together do not cover the internet.",
+			level:       Mandatory,
+			severity:    High,
 			types:       cluster,
-			schema: schemaProps{
-				"allowedPublicAccessCidrs": stringListProp("CIDRs a public endpoint may be opened to; when empty, any CIDR except 0.0.0.0/0 and ::/0.", nil),
-			},
+			schema: func() schemaProps {
+				sp := publicSourceProps()
+				sp["allowedPublicAccessCidrs"] = stringListProp("CIDRs a public endpoint may be opened to; when empty, any CIDRs that together do not cover the internet.", nil)
+				return sp
+			}(),
 			check: func(r policyx.AnalyzerResource, s settings) []string {
 				vpc := at(r.Properties, "vpcConfig")
 				pub := vpc.get("endpointPublicAccess")
@@ -68,20 +74,20 @@ func eksRules() []*rule {
 				// Unset means public: the EKS default.
 				cidrsNode := vpc.get("publicAccessCidrs")
 				cidrs, hasUnknown, _ := cidrsNode.strings()
-				if cidrsNode.isUnknown() || hasUnknown {
+				const fix = "set `vpcConfig.endpointPublicAccess: false` (platform:cluster.endpointPublicAccess) or list the operators' CIDRs in `vpcConfig.publicAccessCidrs`."
+				if cidrsNode.isUnknown() {
 					return nil
 				}
-				const fix = "set `vpcConfig.endpointPublicAccess: false` (platform:cluster.endpointPublicAccess) or list the operators' CIDRs in `vpcConfig.publicAccessCidrs`."
-				if len(cidrs) == 0 {
+				if len(cidrs) == 0 && !hasUnknown {
 					return []string{"The Kubernetes API is public to the whole internet (no `publicAccessCidrs` means 0.0.0.0/0); " + fix}
+				}
+				if s.open(cidrs) {
+					return []string{fmt.Sprintf("The Kubernetes API is public to %s, which together cover the internet; %s", strings.Join(cidrs, ", "), fix)}
 				}
 				allowed := s.strs("allowedPublicAccessCidrs")
 				var out []string
 				for _, c := range cidrs {
-					switch {
-					case isWorld(c):
-						out = append(out, fmt.Sprintf("The Kubernetes API is public to the whole internet (%s in `vpcConfig.publicAccessCidrs`); %s", c, fix))
-					case len(allowed) > 0 && !withinAny(c, allowed):
+					if len(allowed) > 0 && !withinAny(c, allowed) {
 						out = append(out, fmt.Sprintf("`vpcConfig.publicAccessCidrs` opens the API to %s, which is not within the allowed CIDRs (%s); remove it or add it to the policy's allowedPublicAccessCidrs.", c, strings.Join(allowed, ", ")))
 					}
 				}
@@ -91,7 +97,8 @@ func eksRules() []*rule {
 		{
 			name:        "aws-eks-cluster-private-endpoint-enabled",
 			description: "EKS clusters have the private API endpoint on, so nodes and in-VPC tools reach the API without leaving the VPC.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       cluster,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireTrue(at(r.Properties, "vpcConfig.endpointPrivateAccess"),
@@ -101,7 +108,8 @@ func eksRules() []*rule {
 		{
 			name:        "aws-eks-cluster-control-plane-logging",
 			description: "EKS clusters send the configured control-plane log types to CloudWatch Logs.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       cluster,
 			schema: schemaProps{
 				"requiredLogTypes": stringListProp("Control-plane log types that must be enabled.", []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}),
@@ -127,7 +135,8 @@ func eksRules() []*rule {
 		{
 			name:        "aws-eks-cluster-version-supported",
 			description: "EKS clusters run at least the configured Kubernetes version.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    High,
 			types:       cluster,
 			schema: schemaProps{
 				"minimumVersion": stringProp("Oldest Kubernetes version (1.NN) allowed.", "1.30", `^[0-9]+\.[0-9]+$`),
@@ -144,11 +153,38 @@ func eksRules() []*rule {
 			},
 		},
 		{
+			// Closes: an invisible cluster admin: with
+			// bootstrapClusterCreatorAdminPermissions, EKS makes whoever
+			// created the cluster (the CI role) an admin through an access
+			// entry this stack does not manage. Unset means true: the EKS
+			// API's default (API_CreateAccessConfigRequest), which the
+			// provider applies when the field is omitted since
+			// hashicorp/terraform-provider-aws#38295 (its docs said "false"
+			// until #43483; the v6.83 SDK comment still does).
+			name:        "aws-eks-cluster-no-creator-admin",
+			description: "EKS clusters do not grant their creator implicit cluster-admin; admins are explicit access entries.",
+			level:       Mandatory,
+			severity:    Medium,
+			types:       cluster,
+			check: func(r policyx.AnalyzerResource, _ settings) []string {
+				ac := at(r.Properties, "accessConfig")
+				n := ac.get("bootstrapClusterCreatorAdminPermissions")
+				if ac.isUnknown() || n.isUnknown() {
+					return nil
+				}
+				if b, ok := n.bool(); ok && !b {
+					return nil
+				}
+				return []string{"The cluster's creator gets cluster-admin outside this stack (`accessConfig.bootstrapClusterCreatorAdminPermissions` is true or unset); set it false and list the admins (platform:cluster.adminRoleArns)."}
+			},
+		},
+		{
 			// Closes: SSH to every node from anywhere, which is what an SSH key
 			// without source security groups opens.
 			name:        "aws-eks-nodegroup-ssh-restricted",
 			description: "EKS node groups do not open SSH to the world.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       []string{eksNodeGroup},
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				ra := at(r.Properties, "remoteAccess")
@@ -164,12 +200,6 @@ func eksRules() []*rule {
 			},
 		},
 	}
-}
-
-// isWorld reports a CIDR that covers every address (a /0).
-func isWorld(cidr string) bool {
-	p, err := netip.ParsePrefix(strings.TrimSpace(cidr))
-	return err == nil && p.Bits() == 0
 }
 
 // withinAny reports whether cidr lies inside one of the allowed prefixes.

@@ -19,7 +19,7 @@ func TestEKS(t *testing.T) {
 		{name: "compliant (private)"},
 		{name: "public with no CIDRs", edits: []edit{set("eks", "vpcConfig.endpointPublicAccess", true)}, want: "whole internet", on: "eks"},
 		{name: "unset means public", edits: []edit{del("eks", "vpcConfig.endpointPublicAccess")}, want: "whole internet"},
-		{name: "public to the world", edits: []edit{set("eks", "vpcConfig.endpointPublicAccess", true), set("eks", "vpcConfig.publicAccessCidrs", []any{"203.0.113.0/24", "0.0.0.0/0"})}, want: "0.0.0.0/0 in"},
+		{name: "public to the world", edits: []edit{set("eks", "vpcConfig.endpointPublicAccess", true), set("eks", "vpcConfig.publicAccessCidrs", []any{"203.0.113.0/24", "0.0.0.0/0"})}, want: "0.0.0.0/0, which together cover the internet"},
 		{name: "public to the IPv6 world", edits: []edit{set("eks", "vpcConfig.endpointPublicAccess", true), set("eks", "vpcConfig.publicAccessCidrs", []any{"::/0"})}, want: "::/0"},
 		{name: "public to an office", edits: []edit{set("eks", "vpcConfig.endpointPublicAccess", true), set("eks", "vpcConfig.publicAccessCidrs", []any{"203.0.113.0/24"})}},
 		{name: "listed CIDRs", edits: []edit{set("eks", "vpcConfig.endpointPublicAccess", true), set("eks", "vpcConfig.publicAccessCidrs", []any{"203.0.113.16/28"})},

@@ -2,6 +2,7 @@ package pack
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
@@ -21,7 +22,8 @@ func elasticacheRules() []*rule {
 			// Closes: cached data and snapshots readable from the storage.
 			name:        "aws-elasticache-replicationgroup-encrypted-at-rest",
 			description: "ElastiCache replication groups encrypt data at rest.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireTrue(at(r.Properties, "atRestEncryptionEnabled"),
@@ -31,7 +33,8 @@ func elasticacheRules() []*rule {
 		{
 			name:        "aws-elasticache-replicationgroup-customer-managed-key",
 			description: "ElastiCache at-rest encryption uses a customer-managed KMS key.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Low,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				if !at(r.Properties, "atRestEncryptionEnabled").isTrue() {
@@ -46,7 +49,8 @@ func elasticacheRules() []*rule {
 			// network.
 			name:        "aws-elasticache-replicationgroup-encrypted-in-transit",
 			description: "ElastiCache replication groups require TLS.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				if m := requireTrue(at(r.Properties, "transitEncryptionEnabled"),
@@ -64,7 +68,8 @@ func elasticacheRules() []*rule {
 			// Closes: anyone who reaches the port can read and write the cache.
 			name:        "aws-elasticache-replicationgroup-auth-enabled",
 			description: "ElastiCache replication groups require authentication (an AUTH token or RBAC user groups).",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				token := at(r.Properties, "authToken")
@@ -82,7 +87,8 @@ func elasticacheRules() []*rule {
 			// Closes: the AUTH token in plaintext in the state.
 			name:        "aws-elasticache-replicationgroup-auth-token-secret",
 			description: "The ElastiCache AUTH token is a Pulumi secret.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireSecret(at(r.Properties, "authToken"), "The AUTH token",
@@ -92,7 +98,8 @@ func elasticacheRules() []*rule {
 		{
 			name:        "aws-elasticache-replicationgroup-snapshot-retention",
 			description: "ElastiCache snapshots, when on, are kept for at least the configured number of days.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       rg,
 			schema: schemaProps{
 				"minimumDays": intProp("Fewest days of snapshots (snapshotRetentionLimit) a replication group may keep.", 1, 1, 35),
@@ -112,7 +119,8 @@ func elasticacheRules() []*rule {
 		{
 			name:        "aws-elasticache-replicationgroup-automatic-failover",
 			description: "ElastiCache replication groups have a replica with automatic failover and Multi-AZ.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				nodes := at(r.Properties, "numCacheClusters")
@@ -128,7 +136,8 @@ func elasticacheRules() []*rule {
 		{
 			name:        "aws-elasticache-replicationgroup-auto-minor-version-upgrade",
 			description: "ElastiCache replication groups take minor engine upgrades automatically.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    High,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				n := at(r.Properties, "autoMinorVersionUpgrade")
@@ -141,7 +150,8 @@ func elasticacheRules() []*rule {
 		{
 			name:        "aws-elasticache-replicationgroup-subnet-group",
 			description: "ElastiCache replication groups use a subnet group of our VPC, not the default one.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    High,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				n := at(r.Properties, "subnetGroupName")
@@ -155,9 +165,48 @@ func elasticacheRules() []*rule {
 			},
 		},
 		{
+			// Closes: a cache whose slow commands and engine events leave no
+			// trace: ElastiCache delivers them to CloudWatch Logs only when
+			// asked. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Log_Delivery.html
+			name:        "aws-elasticache-replicationgroup-log-delivery",
+			description: "ElastiCache replication groups deliver the configured log types (slow log, engine log) to CloudWatch Logs.",
+			level:       Advisory,
+			severity:    Low,
+			types:       rg,
+			schema: schemaProps{
+				"requiredLogTypes": stringListProp("Log types a replication group must deliver.", []string{"slow-log", "engine-log"}),
+			},
+			check: func(r policyx.AnalyzerResource, s settings) []string {
+				n := at(r.Properties, "logDeliveryConfigurations")
+				if n.isUnknown() {
+					return nil
+				}
+				confs, _ := n.list()
+				var got []string
+				for _, c := range confs {
+					t := c.get("logType")
+					if t.isUnknown() {
+						return nil
+					}
+					got = append(got, mustStr(t))
+				}
+				var missing []string
+				for _, w := range s.strs("requiredLogTypes") {
+					if !slices.Contains(got, w) {
+						missing = append(missing, w)
+					}
+				}
+				if len(missing) > 0 {
+					return []string{fmt.Sprintf("Logs %s are not delivered; add them to `logDeliveryConfigurations` with a CloudWatch log group each (components/redis does this).", quoteList(missing))}
+				}
+				return nil
+			},
+		},
+		{
 			name:        "aws-elasticache-replicationgroup-final-snapshot",
 			description: "ElastiCache replication groups take a final snapshot when deleted.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       rg,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				n := at(r.Properties, "finalSnapshotIdentifier")

@@ -1,13 +1,10 @@
 package pack_test
 
 import (
-	"context"
 	"path/filepath"
 	"sort"
-	"sync"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"github.com/stretchr/testify/require"
 
 	"github.com/acme/platform/policy/pack"
@@ -138,41 +135,4 @@ func TestBrokenVariantsFailWithTheirRuleOnly(t *testing.T) {
 			}
 		})
 	}
-}
-
-// The engine may call Analyze concurrently on one pack instance; the
-// registry the stack policies read is shared by its policies.
-func TestPoliciesAreSafeForConcurrentAnalyze(t *testing.T) {
-	t.Parallel()
-	policies := pack.Policies()
-	rs := build(t, baseline())
-	var wg sync.WaitGroup
-	errs := make(chan error, len(rs)*len(policies))
-	for _, r := range rs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, p := range policies {
-				if rp, ok := p.(policyx.ResourceValidationPolicy); ok {
-					errs <- rp.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: failOnReport{}, Resource: r})
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	for _, p := range policies {
-		if sp, ok := p.(policyx.StackValidationPolicy); ok {
-			require.NoError(t, sp.Validate(context.Background(), policyx.StackValidationArgs{Manager: failOnReport{}, Resources: rs}))
-		}
-	}
-}
-
-type failOnReport struct{}
-
-func (failOnReport) ReportViolation(message, urn string) {
-	panic("unexpected violation on the baseline: " + urn + ": " + message)
 }

@@ -100,3 +100,18 @@ func collect(msgs ...string) []string {
 	}
 	return out
 }
+
+// atMost judges a whole number that must not exceed a maximum.
+func atMost(n node, maximum int, what, fix string) string {
+	if !n.known() {
+		return ""
+	}
+	f, ok := n.num()
+	if !ok {
+		return fmt.Sprintf("`%s` must be a number, got %s; %s", n.path, n.describe(), fix)
+	}
+	if int(f) > maximum {
+		return fmt.Sprintf("%s is %d, above the maximum of %d; %s", what, int(f), maximum, fix)
+	}
+	return ""
+}

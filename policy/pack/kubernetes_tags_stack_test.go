@@ -66,7 +66,7 @@ func TestOwnershipTags(t *testing.T) {
 		{name: "one missing", edits: []edit{withProvider("db", map[string]any{"defaultTags": `{"tags":{"Owner":"a"}}`})}, want: "`Environment` are missing"},
 		{name: "empty value", edits: []edit{withProvider("db", map[string]any{"defaultTags": `{"tags":{"Owner":"","Environment":"x"}}`})}, want: "`Owner`"},
 		{name: "configured tags", edits: []edit{withProvider("db", map[string]any{"defaultTags": `{"tags":{"Owner":"a","Project":"p"}}`})}, props: map[string]any{"requiredTags": []any{"Owner", "Project"}}},
-		{name: "configured tags missing", edits: []edit{withProvider("db", map[string]any{"defaultTags": `{"tags":{"Owner":"a","Environment":"b"}}`})}, props: map[string]any{"requiredTags": []any{"Owner", "CostCenter"}}, want: "`CostCenter`", nWant: 24},
+		{name: "configured tags missing", edits: []edit{withProvider("db", map[string]any{"defaultTags": `{"tags":{"Owner":"a","Environment":"b"}}`})}, props: map[string]any{"requiredTags": []any{"Owner", "CostCenter"}}, want: "`CostCenter`", nWant: 30},
 		{name: "untaggable resource", edits: []edit{withProvider("vpc-flowlogs-policy", map[string]any{})}},
 		{name: "resource without tags input but taggable", edits: []edit{withProvider("vpc-endpoints-https", map[string]any{})}, want: "missing"},
 		{name: "unlisted type carrying tags", edits: []edit{add(res{typ: "aws:dynamodb/table:Table", name: "t", props: map[string]any{"tags": map[string]any{}}, provider: map[string]any{}})}, want: "missing"},
@@ -103,9 +103,7 @@ func TestBackupsEverywhere(t *testing.T) {
 		{name: "compliant"},
 		{name: "database without backups", edits: []edit{set("db", "backupRetentionPeriod", 0)}, want: "`backupRetentionPeriod` is 0", on: "db"},
 		{name: "unset means the AWS default of one day", edits: []edit{del("db", "backupRetentionPeriod")}},
-		{name: "covered by AWS Backup", edits: []edit{set("db", "backupRetentionPeriod", 0), add(res{typ: "aws:backup/selection:Selection", name: "plan", props: map[string]any{"resources": []any{unknown}}, deps: map[string][]string{"resources": {"db"}}})}},
-		{name: "covered by AWS Backup by ARN", edits: []edit{set("db", "backupRetentionPeriod", 0), set("db", "arn", "arn:aws:rds:us-east-1:1:db:x"),
-			add(res{typ: "aws:backup/selection:Selection", name: "plan", props: map[string]any{"resources": []any{"arn:aws:rds:us-east-1:1:db:x"}}})}},
+		{name: "AWS Backup does not excuse it", edits: []edit{set("db", "backupRetentionPeriod", 0), add(res{typ: "aws:backup/selection:Selection", name: "plan", props: map[string]any{"resources": []any{unknown}}, deps: map[string][]string{"resources": {"db"}}})}, want: "no point-in-time recovery"},
 		{name: "cache without snapshots", edits: []edit{set("cache", "snapshotRetentionLimit", 0)}, want: "`snapshotRetentionLimit` is 0 or unset", on: "cache"},
 		{name: "cache unset", edits: []edit{del("cache", "snapshotRetentionLimit")}, want: "no snapshots"},
 		{name: "standalone redis cluster", edits: []edit{add(res{typ: "aws:elasticache/cluster:Cluster", name: "solo", props: map[string]any{"engine": "redis"}})}, want: "no snapshots"},
@@ -135,21 +133,23 @@ func TestStackOutputs(t *testing.T) {
 	})
 }
 
-// A stack policy reads the threshold configured on its resource policy:
-// StackValidationArgs carries no configuration at this policyx pin.
-func TestStackPolicyBorrowsResourcePolicyConfig(t *testing.T) {
+// Stack policies receive their own configuration, through Evaluate as
+// through the server.
+func TestStackPolicyReceivesItsOwnConfig(t *testing.T) {
 	t.Parallel()
-	rs := build(t, apply(t, set("db", "backupRetentionPeriod", 0)))
-	cfg := pack.Config{"aws-rds-instance-backup-retention": {Properties: map[string]any{"minimumDays": 21}}}
-	vs, err := pack.Evaluate(rs, cfg)
+	rs := build(t, apply(t, set("backup-vault-lock", "minRetentionDays", 14)))
+	vs, err := pack.Evaluate(rs, pack.Config{"aws-backup-vault-locked": {EnforcementLevel: pack.Mandatory, Properties: map[string]any{"minimumRetentionDays": 21}}})
 	require.NoError(t, err)
-	require.Len(t, vs, 1)
-	require.Equal(t, "aws-stack-datastores-backups-enabled", vs[0].Policy)
-	require.Contains(t, vs[0].Message, "at least 21")
+	var got []string
+	for _, v := range vs {
+		if v.Policy == "aws-backup-vault-locked" {
+			got = append(got, v.Message)
+		}
+	}
+	require.Len(t, got, 2, "both vaults' locks allow less than 21 days")
+	require.Contains(t, got[0], "below the minimum of 21")
 
-	// Without the resource policy having run, the schema default.
-	vs, err = pack.RunPolicy("aws-stack-datastores-backups-enabled", rs, nil)
+	vs, err = pack.RunPolicy("aws-backup-vault-locked", rs, nil)
 	require.NoError(t, err)
-	require.Len(t, vs, 1)
-	require.Contains(t, vs[0].Message, "at least 7")
+	require.Empty(t, vs, "the default minimum is 7 days")
 }

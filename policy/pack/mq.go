@@ -24,7 +24,8 @@ func mqRules() []*rule {
 			// Closes: a broker endpoint reachable from the internet.
 			name:        "aws-mq-broker-not-publicly-accessible",
 			description: "Amazon MQ brokers are not publicly accessible.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       broker,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(forbidTrue(at(r.Properties, "publiclyAccessible"),
@@ -35,7 +36,8 @@ func mqRules() []*rule {
 			// Closes: broker user passwords in plaintext in the state.
 			name:        "aws-mq-broker-user-passwords-secret",
 			description: "Amazon MQ broker user passwords are Pulumi secrets.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       broker,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				users, ok := at(r.Properties, "users").list()
@@ -54,7 +56,8 @@ func mqRules() []*rule {
 		{
 			name:        "aws-mq-broker-general-logs",
 			description: "Amazon MQ brokers send their general logs to CloudWatch Logs.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       broker,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireTrue(at(r.Properties, "logs.general"), "General logs are off; set `logs: {general: true}`."))
@@ -63,7 +66,8 @@ func mqRules() []*rule {
 		{
 			name:        "aws-mq-broker-audit-logs",
 			description: "ActiveMQ brokers send their audit logs to CloudWatch Logs (RabbitMQ has no audit log).",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       broker,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				if engineType(r) != "activemq" {
@@ -75,7 +79,8 @@ func mqRules() []*rule {
 		{
 			name:        "aws-mq-broker-auto-minor-version-upgrade",
 			description: "Amazon MQ brokers take minor engine upgrades automatically (required for RabbitMQ 3.13 and later).",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       broker,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireTrue(at(r.Properties, "autoMinorVersionUpgrade"), "`autoMinorVersionUpgrade` is off; set it true."))
@@ -84,7 +89,8 @@ func mqRules() []*rule {
 		{
 			name:        "aws-mq-broker-engine-version-current",
 			description: "Amazon MQ brokers run at least the configured engine version.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       broker,
 			schema: schemaProps{
 				"minimumRabbitmqVersion": stringProp("Oldest RabbitMQ version (major.minor) allowed.", "3.13", `^[0-9]+\.[0-9]+$`),
@@ -108,7 +114,8 @@ func mqRules() []*rule {
 		{
 			name:        "aws-mq-broker-multi-az",
 			description: "Amazon MQ brokers run in a multi-AZ deployment mode.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       broker,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				n := at(r.Properties, "deploymentMode")
@@ -135,7 +142,8 @@ func mqRules() []*rule {
 			// this rule judges ActiveMQ only (README: waiver MQ-06).
 			name:        "aws-mq-broker-customer-managed-key",
 			description: "ActiveMQ brokers encrypt data with a customer-managed KMS key.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Low,
 			types:       broker,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				if engineType(r) != "activemq" {

@@ -1,16 +1,11 @@
 package pack
 
 import (
-	"context"
-	"fmt"
-	"reflect"
 	"slices"
+	"sort"
 	"sync"
-	"sync/atomic"
-	"unsafe"
 
 	"github.com/blang/semver"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -19,33 +14,107 @@ import (
 const Name = "platform-policies"
 
 // Version is the pack's version; PulumiPolicy.yaml carries the same.
-var Version = semver.MustParse("0.1.0")
+var Version = semver.MustParse("0.2.0")
 
-// New builds the pack; policyx.Main calls it when the engine configures the
-// stack. The pack-level enforcement level is ignored by policyx at this pin,
-// so every policy carries its own.
-func New(*pulumi.Context) (policyx.PolicyPack, error) {
-	return policyx.NewPolicyPack(Name, Version, policyx.EnforcementLevelAdvisory, Policies())
+// Description is the pack's description as GetAnalyzerInfo reports it;
+// PulumiPolicy.yaml carries the same (a test keeps them equal).
+const Description = "The platform's guardrails for AWS and Kubernetes: encryption with " +
+	"customer-managed keys, credentials only as Pulumi secrets, backups, DR copies " +
+	"and deletion protection, nothing public, least-privilege IAM, hardened " +
+	"workloads, ownership tags. Covers RDS, ElastiCache, Amazon MQ, EKS, EC2/VPC, " +
+	"IAM, KMS, Secrets Manager, SNS, AWS Backup, CloudWatch Logs and Kubernetes " +
+	"workloads."
+
+// Pack is a set of policies served together: the platform's (New) or the
+// benchmarks' control (Floor).
+type Pack struct {
+	name, description string
+	version           semver.Version
+	rules             []*rule
+	byName            map[string]*rule
 }
 
-// Policies returns every policy of the pack, in the order they run. Each
-// call returns a fresh set: the stack policies of one set share what its
-// resource policies were configured with, and nothing else.
-func Policies() []policyx.Policy {
-	return newRuleSet().policies()
+// New returns the platform's policy pack.
+func New() *Pack {
+	groups := [][]*rule{
+		rdsRules(),
+		elasticacheRules(),
+		mqRules(),
+		eksRules(),
+		ec2Rules(),
+		iamRules(),
+		kmsRules(),
+		secretsManagerRules(),
+		snsRules(),
+		backupRules(),
+		cloudwatchRules(),
+		kubernetesRules(),
+		tagRules(),
+		resilienceRules(),
+		stackRules(),
+	}
+	var rules []*rule
+	for _, g := range groups {
+		rules = append(rules, g...)
+	}
+	return newPack(Name, Description, Version, rules)
 }
+
+// Floor returns the control pack of the benchmarks: one resource policy that
+// applies to every resource and judges nothing. Served by the same server,
+// it pays everything a pack pays whatever its rules do (the engine's
+// marshaling, the round trip, one unmarshal and conversion per resource),
+// so the platform pack's cost above it is the cost of its rules.
+func Floor() *Pack {
+	return newPack("platform-policies-floor", "A control pack whose one policy judges nothing.", Version, []*rule{{
+		name:        "floor-judges-nothing",
+		description: "Judges nothing; measures what every policy pack pays per resource.",
+		level:       Advisory,
+		severity:    Low,
+		types:       []string{"*"},
+		matches:     func(policyx.AnalyzerResource) bool { return true },
+		check:       func(policyx.AnalyzerResource, settings) []string { return nil },
+	}})
+}
+
+func newPack(name, description string, version semver.Version, rules []*rule) *Pack {
+	p := &Pack{name: name, description: description, version: version, rules: rules, byName: map[string]*rule{}}
+	for _, r := range rules {
+		p.byName[r.name] = r
+	}
+	return p
+}
+
+// Severity is how bad a violation of a policy is, as Pulumi Cloud shows it.
+// Where AWS Security Hub or Pulumi's Compliance-Ready policies rate the same
+// control, the rule carries their rating.
+type Severity string
+
+// The severities of the Analyzer protocol.
+const (
+	Low      Severity = "low"
+	Medium   Severity = "medium"
+	High     Severity = "high"
+	Critical Severity = "critical"
+)
 
 // rule is one policy: its metadata and its judgement, which is a pure
 // function of the resource(s) and the settings so tests drive it directly.
 type rule struct {
 	name        string
 	description string
-	level       policyx.EnforcementLevel
+	level       Level
+	severity    Severity
 	// types are the resource types the rule judges (resource rules) or
-	// reads (stack rules); resources of other types are ignored.
+	// reads (stack rules); resources of other types are ignored. A stack
+	// rule is handed only resources of its types.
 	types []string
+	// typesSetting names a list setting of the rule whose types it judges
+	// too, so configuring the list also routes those resources to it.
+	typesSetting string
 	// matches, when set, replaces the types check (for rules whose reach
-	// is wider than a list of types).
+	// is wider than a list of types); such a rule is tried on every
+	// resource.
 	matches func(policyx.AnalyzerResource) bool
 	schema  schemaProps
 
@@ -53,10 +122,6 @@ type rule struct {
 	check func(r policyx.AnalyzerResource, s settings) []string
 	// stack judges all resources at once.
 	stack func(rs []policyx.AnalyzerResource, s settings) []finding
-	// settingsFrom names the resource rules whose configuration a stack rule
-	// reads, as "<policy>.<property>" keys (stack policies receive no
-	// configuration at this policyx pin).
-	settingsFrom []string
 
 	once      sync.Once
 	schemaVal *jsonschema.Schema
@@ -69,150 +134,47 @@ type finding struct {
 	message string
 }
 
-func (r *rule) applies(res policyx.AnalyzerResource) bool {
-	if r.matches != nil {
-		return r.matches(res)
-	}
-	return slices.Contains(r.types, res.Type)
+// PolicyInfo is what the pack says about one of its policies: what
+// GetAnalyzerInfo reports, and what the documentation lists.
+type PolicyInfo struct {
+	Name, Description string
+	// Level is the policy's own enforcement level (before configuration).
+	Level    Level
+	Severity Severity
+	// Stack is true for stack policies (judged once on all resources).
+	Stack bool
+	// Types are the resource types the policy judges or reads.
+	Types []string
+	// Schema is the policy's configuration: property name to JSON schema.
+	Schema map[string]map[string]any
 }
 
-// ruleSet is one instance of every rule plus the registry their policyx
-// wrappers share.
-type ruleSet struct {
-	rules []*rule
-	reg   *registry
+// Policies lists the platform pack's policies in pack order.
+func Policies() []PolicyInfo {
+	return New().Policies()
 }
 
-// newRuleSet lists every rule explicitly, service by service.
-func newRuleSet() *ruleSet {
-	groups := [][]*rule{
-		rdsRules(),
-		elasticacheRules(),
-		mqRules(),
-		eksRules(),
-		ec2Rules(),
-		iamRules(),
-		kmsRules(),
-		secretsManagerRules(),
-		cloudwatchRules(),
-		kubernetesRules(),
-		tagRules(),
-		stackRules(),
-	}
-	rs := &ruleSet{reg: &registry{}}
-	for _, g := range groups {
-		rs.rules = append(rs.rules, g...)
-	}
-	return rs
-}
-
-func (rs *ruleSet) byName() map[string]*rule {
-	out := make(map[string]*rule, len(rs.rules))
-	for _, r := range rs.rules {
-		out[r.name] = r
-	}
-	return out
-}
-
-func (rs *ruleSet) policies() []policyx.Policy {
-	out := make([]policyx.Policy, 0, len(rs.rules))
-	for _, r := range rs.rules {
-		out = append(out, rs.policy(r))
-	}
-	return out
-}
-
-// policy wraps a rule for policyx: read and validate the configuration,
-// skip other resource types, report each message.
-func (rs *ruleSet) policy(r *rule) policyx.Policy {
-	var schema *policyx.ConfigSchema
-	if len(r.schema) > 0 {
-		schema = &policyx.ConfigSchema{Properties: r.schema}
-	}
-	if r.stack != nil {
-		return policyx.NewStackValidationPolicy(r.name, policyx.StackValidationPolicyArgs{
-			Description:      r.description,
-			EnforcementLevel: r.level,
-			ConfigSchema:     schema,
-			ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
-				s, err := rs.borrowed(r.settingsFrom)
-				if err != nil {
-					return fmt.Errorf("%s: %w", r.name, err)
+// Policies lists the pack's policies in pack order.
+func (p *Pack) Policies() []PolicyInfo {
+	out := make([]PolicyInfo, 0, len(p.rules))
+	for _, r := range p.rules {
+		types := slices.Clone(r.types)
+		if r.typesSetting != "" {
+			if def, ok := r.schema[r.typesSetting]["default"].([]any); ok {
+				for _, t := range def {
+					types = append(types, t.(string))
 				}
-				for _, f := range r.stack(args.Resources, s) {
-					args.Manager.ReportViolation(f.message, f.urn)
-				}
-				return nil
-			},
+			}
+		}
+		sort.Strings(types)
+		types = slices.Compact(types)
+		out = append(out, PolicyInfo{
+			Name: r.name, Description: r.description, Level: r.level, Severity: r.severity,
+			Stack: r.stack != nil, Types: types, Schema: r.schema,
 		})
 	}
-	// The engine hands every Analyze call the same configuration map until
-	// it configures the pack again, so the validated settings are kept for
-	// that map: validating a JSON schema per resource would dominate the
-	// pack's run time on large stacks.
-	var last atomic.Pointer[cachedSettings]
-	settingsFor := func(configured map[string]any) (settings, error) {
-		key := reflect.ValueOf(configured).UnsafePointer()
-		if c := last.Load(); c != nil && c.key == key && (key != nil || len(configured) == 0) {
-			return c.settings, nil
-		}
-		s, err := r.settings(configured)
-		if err != nil {
-			return nil, err
-		}
-		rs.reg.record(r.name, s)
-		last.Store(&cachedSettings{key: key, config: configured, settings: s})
-		return s, nil
-	}
-	return policyx.NewResourceValidationPolicy(r.name, policyx.ResourceValidationPolicyArgs{
-		Description:      r.description,
-		EnforcementLevel: r.level,
-		ConfigSchema:     schema,
-		ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
-			s, err := settingsFor(args.Config)
-			if err != nil {
-				return fmt.Errorf("%s: invalid configuration: %w", r.name, err)
-			}
-			if !r.applies(args.Resource) {
-				return nil
-			}
-			for _, msg := range r.check(args.Resource, s) {
-				args.Manager.ReportViolation(msg, "")
-			}
-			return nil
-		},
-	})
+	return out
 }
 
-// cachedSettings are the settings validated for one configuration map. It
-// holds the map itself so that, while cached, its address cannot be reused
-// by another map.
-type cachedSettings struct {
-	key      unsafe.Pointer
-	config   map[string]any
-	settings settings
-}
-
-// borrowed collects the settings a stack rule reads from resource rules:
-// what they last ran with, else their schema defaults.
-func (rs *ruleSet) borrowed(from []string) (settings, error) {
-	out := settings{}
-	byName := rs.byName()
-	for _, name := range from {
-		s, ok := rs.reg.lookup(name)
-		if !ok {
-			src, known := byName[name]
-			if !known {
-				return nil, fmt.Errorf("reads settings of unknown policy %q", name)
-			}
-			var err error
-			if s, err = src.settings(nil); err != nil {
-				return nil, err
-			}
-		}
-		for k, v := range s {
-			out[name+"."+k] = v
-		}
-	}
-	return out, nil
-}
+// Name is the pack's name.
+func (p *Pack) Name() string { return p.name }

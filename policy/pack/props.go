@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
@@ -41,10 +43,14 @@ func root(m property.Map) node {
 // at reads a dotted path ("vpcConfig.endpointPublicAccess") from m.
 func at(m property.Map, path string) node {
 	n := root(m)
-	for _, key := range strings.Split(path, ".") {
+	for {
+		key, rest, more := strings.Cut(path, ".")
 		n = n.get(key)
+		if !more {
+			return n
+		}
+		path = rest
 	}
-	return n
 }
 
 // get reads one key of a map node. Reading through something that is not a
@@ -205,15 +211,61 @@ func (n node) json() (node, bool) {
 	if !ok {
 		return n, false
 	}
-	var raw any
-	if err := json.Unmarshal([]byte(s), &raw); err != nil {
-		return n, false
-	}
-	v, err := fromJSON(raw)
-	if err != nil {
+	v, ok := parsedJSON(s)
+	if !ok {
 		return n, false
 	}
 	return wrap(v, n.secret, n.path), true
+}
+
+// parsed remembers the documents parsed for the value being judged: a
+// resource's policy document is read by a dozen rules in one Analyze call,
+// and parsed once. Entries are keyed by the string's memory, not its
+// content, so two resources with the same document (the copies of a
+// synthetic stack) each pay their own parse, as in a real stack; holding
+// the string keeps its memory from being reused by another. The map is
+// emptied when it grows past a few thousand documents.
+var parsed = struct {
+	sync.Mutex
+	m map[parsedKey]parsedDoc
+}{m: map[parsedKey]parsedDoc{}}
+
+type parsedKey struct {
+	p *byte
+	n int
+}
+
+type parsedDoc struct {
+	s  string
+	v  property.Value
+	ok bool
+}
+
+func parsedJSON(s string) (property.Value, bool) {
+	if s == "" {
+		return property.Value{}, false
+	}
+	key := parsedKey{unsafe.StringData(s), len(s)}
+	parsed.Lock()
+	d, hit := parsed.m[key]
+	parsed.Unlock()
+	if hit && d.s == s {
+		return d.v, d.ok
+	}
+	var raw any
+	d = parsedDoc{s: s}
+	if err := json.Unmarshal([]byte(s), &raw); err == nil {
+		if v, err := fromJSON(raw); err == nil {
+			d.v, d.ok = v, true
+		}
+	}
+	parsed.Lock()
+	if len(parsed.m) > 4096 {
+		clear(parsed.m)
+	}
+	parsed.m[key] = d
+	parsed.Unlock()
+	return d.v, d.ok
 }
 
 // fromJSON converts a decoded JSON value into a property value.

@@ -34,7 +34,8 @@ func rdsRules() []*rule {
 			// who gets the underlying storage.
 			name:        "aws-rds-instance-storage-encrypted",
 			description: "RDS instances encrypt their storage at rest.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				n := at(r.Properties, "storageEncrypted")
@@ -49,7 +50,8 @@ func rdsRules() []*rule {
 			// restrict or audit, and which cannot be shared for snapshot copies.
 			name:        "aws-rds-instance-storage-customer-managed-key",
 			description: "Encrypted RDS storage uses a customer-managed KMS key.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Low,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				if !at(r.Properties, "storageEncrypted").isTrue() {
@@ -64,7 +66,8 @@ func rdsRules() []*rule {
 			// AWS-managed key.
 			name:        "aws-rds-instance-performance-insights-encrypted",
 			description: "RDS Performance Insights data is encrypted with a customer-managed KMS key.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				if !at(r.Properties, "performanceInsightsEnabled").isTrue() {
@@ -77,7 +80,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-performance-insights-enabled",
 			description: "RDS instances have Performance Insights on, so slow queries can be diagnosed.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireTrue(at(r.Properties, "performanceInsightsEnabled"),
@@ -88,7 +92,8 @@ func rdsRules() []*rule {
 			// Closes: a master password in plaintext in the Pulumi state.
 			name:        "aws-rds-instance-master-password-secret",
 			description: "The RDS master password is managed by RDS in Secrets Manager or is a Pulumi secret.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				manage := at(r.Properties, "manageMasterUserPassword")
@@ -111,7 +116,8 @@ func rdsRules() []*rule {
 			// AWS-managed Secrets Manager key.
 			name:        "aws-rds-instance-master-secret-customer-managed-key",
 			description: "The RDS-managed master secret is encrypted with a customer-managed KMS key.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Low,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				if !at(r.Properties, "manageMasterUserPassword").isTrue() {
@@ -126,7 +132,8 @@ func rdsRules() []*rule {
 			// internet.
 			name:        "aws-rds-instance-not-publicly-accessible",
 			description: "RDS instances are not publicly accessible.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Critical,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(forbidTrue(at(r.Properties, "publiclyAccessible"),
@@ -137,7 +144,8 @@ func rdsRules() []*rule {
 			// Closes: too short a window to notice and recover from data loss.
 			name:        "aws-rds-instance-backup-retention",
 			description: "RDS automated backups are kept for at least the configured number of days.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       inst,
 			schema: schemaProps{
 				"minimumDays": intProp("Fewest days of automated backups (backupRetentionPeriod) an instance may keep.", 7, 1, 35),
@@ -168,7 +176,8 @@ func rdsRules() []*rule {
 			// deleted or replaced.
 			name:        "aws-rds-instance-final-snapshot",
 			description: "RDS instances take a final snapshot when deleted.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				skip := at(r.Properties, "skipFinalSnapshot")
@@ -189,7 +198,8 @@ func rdsRules() []*rule {
 			// Closes: point-in-time recovery lost together with the instance.
 			name:        "aws-rds-instance-automated-backups-retained",
 			description: "RDS automated backups are kept after the instance is deleted.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				n := at(r.Properties, "deleteAutomatedBackups")
@@ -204,7 +214,8 @@ func rdsRules() []*rule {
 			// resource, a mistaken destroy).
 			name:        "aws-rds-instance-deletion-protection",
 			description: "RDS instances have deletion protection on.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireTrue(at(r.Properties, "deletionProtection"),
@@ -214,7 +225,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-multi-az",
 			description: "RDS instances run Multi-AZ, so a zone failure fails over instead of taking the database down.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				if isReplica(r) {
@@ -226,7 +238,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-iam-authentication",
 			description: "RDS instances accept IAM database authentication, so workloads need no long-lived password.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireTrue(at(r.Properties, "iamDatabaseAuthenticationEnabled"),
@@ -236,7 +249,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-logs-exported",
 			description: "RDS instances export their database logs to CloudWatch Logs.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       inst,
 			schema: schemaProps{
 				"postgresLogTypes": stringListProp("Log types a PostgreSQL instance must export.", []string{"postgresql", "upgrade"}),
@@ -272,7 +286,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-auto-minor-version-upgrade",
 			description: "RDS instances take minor engine upgrades (security fixes) automatically.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    High,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				n := at(r.Properties, "autoMinorVersionUpgrade")
@@ -285,7 +300,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-copy-tags-to-snapshot",
 			description: "RDS instances copy their tags to snapshots, so snapshots keep their owner and environment.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				return collect(requireTrue(at(r.Properties, "copyTagsToSnapshot"), "Snapshots will carry no tags; set `copyTagsToSnapshot: true`."))
@@ -294,7 +310,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-enhanced-monitoring",
 			description: "RDS instances have enhanced monitoring at the configured interval or finer.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       inst,
 			schema: schemaProps{
 				"maximumIntervalSeconds": intProp("Coarsest enhanced-monitoring interval allowed, in seconds.", 60, 1, 60),
@@ -319,7 +336,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-ca-certificate-current",
 			description: "RDS instances use a current CA certificate for TLS.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       inst,
 			schema: schemaProps{
 				"allowedCaCertificates": stringListProp("CA certificate identifiers instances may use.", []string{"rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"}),
@@ -343,7 +361,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-custom-master-username",
 			description: "RDS instances do not use the engine's well-known master username.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Medium,
 			types:       inst,
 			schema: schemaProps{
 				"reservedUsernames": stringListProp("Master usernames attackers try first.", []string{"postgres", "admin", "root", "rdsadmin", "master"}),
@@ -364,11 +383,18 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-instance-in-subnet-group",
 			description: "RDS instances are placed in a DB subnet group of our VPC, not the default VPC.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    High,
 			types:       inst,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				n := at(r.Properties, "dbSubnetGroupName")
-				if n.isUnknown() || n.nonEmpty() || isReplica(r) {
+				if n.isUnknown() || isReplica(r) {
+					return nil
+				}
+				if v, _ := n.str(); strings.EqualFold(strings.TrimSpace(v), "default") {
+					return []string{"`dbSubnetGroupName` is \"default\", the default VPC's subnet group; set it to a subnet group over the data-tier subnets of our VPC."}
+				}
+				if n.nonEmpty() {
 					return nil
 				}
 				return []string{"`dbSubnetGroupName` is not set, so the instance lands in the default VPC; set it to a subnet group over the data-tier subnets."}
@@ -377,7 +403,8 @@ func rdsRules() []*rule {
 		{
 			name:        "aws-rds-parametergroup-statement-logging",
 			description: "PostgreSQL parameter groups log slow statements (log_min_duration_statement).",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       []string{rdsParameterGroup},
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
 				fam, _ := at(r.Properties, "family").str()
@@ -389,6 +416,34 @@ func rdsRules() []*rule {
 					return nil
 				}
 				return []string{"Slow statements are not logged; add the parameter `log_min_duration_statement` with a threshold in milliseconds (platform:database.slowQueryMs)."}
+			},
+		},
+		{
+			// Closes: passwords stored as MD5 hashes, which PostgreSQL itself
+			// calls insecure: password_encryption = md5, or a family before
+			// PostgreSQL 14 (whose default is md5) that does not set
+			// scram-sha-256. https://www.postgresql.org/docs/current/auth-password.html
+			name:        "aws-rds-parametergroup-no-md5-passwords",
+			description: "PostgreSQL parameter groups store passwords as SCRAM-SHA-256, never MD5.",
+			level:       Mandatory,
+			severity:    Medium,
+			types:       []string{rdsParameterGroup},
+			check: func(r policyx.AnalyzerResource, _ settings) []string {
+				fam, _ := at(r.Properties, "family").str()
+				if !strings.HasPrefix(fam, "postgres") {
+					return nil
+				}
+				v, st := parameterValue(at(r.Properties, "parameters"), "password_encryption")
+				const fix = "add the parameter `password_encryption` = `scram-sha-256` (components/postgres does this)."
+				switch {
+				case st == unknown:
+					return nil
+				case st == present && strings.EqualFold(strings.TrimSpace(v), "md5"):
+					return []string{"`password_encryption` is md5, so role passwords are stored as MD5 hashes; " + fix}
+				case st == absent && versionLess(strings.TrimPrefix(fam, "postgres"), "14"):
+					return []string{fmt.Sprintf("Family %s stores passwords as MD5 unless told otherwise; %s", fam, fix)}
+				}
+				return nil
 			},
 		},
 	}

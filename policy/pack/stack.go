@@ -29,30 +29,55 @@ const (
 	undecided
 )
 
-// link reports whether from's property prop refers to to: equal to one of
-// to's properties toProps, or depending on to's URN.
-func link(from policyx.AnalyzerResource, prop string, to policyx.AnalyzerResource, toProps ...string) linkState {
-	deps, hasDeps := from.PropertyDependencies[prop]
-	if slices.Contains(deps, to.URN) {
-		return linked
+// linkIndex finds, for many resources at once, which of a set of targets
+// each refers to: by a property dependency on the target's URN, or by the
+// property's value equal to one of the target's (an output present during
+// AnalyzeStack), without comparing every pair: stacks of tens of thousands
+// of resources have thousands of rules and groups.
+type linkIndex struct {
+	byURN   map[string]int
+	byValue map[string][]int
+}
+
+func newLinkIndex(targets []policyx.AnalyzerResource, toProps ...string) linkIndex {
+	ix := linkIndex{byURN: make(map[string]int, len(targets)), byValue: map[string][]int{}}
+	for i, t := range targets {
+		ix.byURN[t.URN] = i
+		for _, p := range toProps {
+			if s, ok := at(t.Properties, p).str(); ok && s != "" {
+				ix.byValue[s] = append(ix.byValue[s], i)
+			}
+		}
+	}
+	return ix
+}
+
+// find returns the targets from's property prop refers to (by dependency,
+// or by value, a list's elements included), and whether the property is
+// not known yet and names no dependency (undecided).
+func (ix linkIndex) find(from policyx.AnalyzerResource, prop string) (found []int, undecided bool) {
+	deps := from.PropertyDependencies[prop]
+	for _, d := range deps {
+		if i, ok := ix.byURN[d]; ok {
+			found = append(found, i)
+		}
 	}
 	n := at(from.Properties, prop)
-	if n.isUnknown() {
-		if hasDeps && len(deps) > 0 {
-			return notLinked
+	vals := []node{n}
+	if items, ok := n.items(); ok {
+		vals = items
+	}
+	for _, v := range vals {
+		if v.isUnknown() {
+			undecided = undecided || len(deps) == 0
+			continue
 		}
-		return undecided
-	}
-	v, ok := n.str()
-	if !ok || v == "" {
-		return notLinked
-	}
-	for _, tp := range toProps {
-		if s, ok := at(to.Properties, tp).str(); ok && s == v {
-			return linked
+		if s, ok := v.str(); ok && s != "" {
+			found = append(found, ix.byValue[s]...)
 		}
 	}
-	return notLinked
+	slices.Sort(found)
+	return slices.Compact(found), undecided && len(found) == 0
 }
 
 func ofType(rs []policyx.AnalyzerResource, typ string) []policyx.AnalyzerResource {
@@ -72,28 +97,27 @@ func stackRules() []*rule {
 			// without a force_ssl parameter group accepts.
 			name:        "aws-rds-instance-force-ssl",
 			description: "Every PostgreSQL RDS instance uses a parameter group in this stack that sets rds.force_ssl = 1.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    Medium,
 			types:       []string{rdsInstance, rdsParameterGroup},
 			stack:       judgeForceSSL,
 		},
 		{
 			// Closes: a database or cache whose data cannot be restored.
 			name:        "aws-stack-datastores-backups-enabled",
-			description: "Every database and cache in the stack has automated backups (or an AWS Backup selection).",
-			level:       policyx.EnforcementLevelMandatory,
-			types:       []string{rdsInstance, rdsCluster, elasticacheReplicationGroup, elasticacheCluster, backupSelection},
-			settingsFrom: []string{
-				"aws-rds-instance-backup-retention",
-				"aws-elasticache-replicationgroup-snapshot-retention",
-			},
-			stack: judgeBackups,
+			description: "Every database and cache in the stack has automated backups, whatever AWS Backup also does.",
+			level:       Mandatory,
+			severity:    High,
+			types:       []string{rdsInstance, rdsCluster, elasticacheReplicationGroup, elasticacheCluster},
+			stack:       judgeBackups,
 		},
 		{
 			// Closes: kubeconfigs, passwords and connection strings readable
 			// by anyone who can read the stack's outputs or state.
 			name:        "pulumi-stack-outputs-credentials-secret",
 			description: "Stack outputs that carry credentials (kubeconfig, passwords, tokens, connection strings) are secret.",
-			level:       policyx.EnforcementLevelMandatory,
+			level:       Mandatory,
+			severity:    High,
 			types:       []string{stackType},
 			stack: func(rs []policyx.AnalyzerResource, _ settings) []finding {
 				var out []finding
@@ -146,6 +170,7 @@ func plainCredentials(n node, key string) []string {
 
 func judgeForceSSL(rs []policyx.AnalyzerResource, _ settings) []finding {
 	groups := ofType(rs, rdsParameterGroup)
+	ix := newLinkIndex(groups, "name", "id")
 	var out []finding
 	for _, inst := range ofType(rs, rdsInstance) {
 		if !isPostgres(inst) {
@@ -157,17 +182,9 @@ func judgeForceSSL(rs []policyx.AnalyzerResource, _ settings) []finding {
 			continue
 		}
 		var group *policyx.AnalyzerResource
-		unsure := false
-		for i := range groups {
-			switch link(inst, "parameterGroupName", groups[i], "name", "id") {
-			case linked:
-				group = &groups[i]
-			case undecided:
-				unsure = true
-			}
-			if group != nil {
-				break
-			}
+		found, unsure := ix.find(inst, "parameterGroupName")
+		if len(found) > 0 {
+			group = &groups[found[0]]
 		}
 		if group == nil {
 			if !unsure {
@@ -185,36 +202,20 @@ func judgeForceSSL(rs []policyx.AnalyzerResource, _ settings) []finding {
 	return out
 }
 
-func judgeBackups(rs []policyx.AnalyzerResource, s settings) []finding {
-	selections := ofType(rs, backupSelection)
-	coveredByPlan := func(r policyx.AnalyzerResource) bool {
-		for _, sel := range selections {
-			if slices.Contains(sel.PropertyDependencies["resources"], r.URN) {
-				return true
-			}
-			arn, ok := at(r.Properties, "arn").str()
-			if !ok {
-				continue
-			}
-			if arns, _, _ := at(sel.Properties, "resources").strings(); slices.Contains(arns, arn) {
-				return true
-			}
-		}
-		return false
-	}
+func judgeBackups(rs []policyx.AnalyzerResource, _ settings) []finding {
 	var out []finding
-	rdsMin := s.int("aws-rds-instance-backup-retention.minimumDays")
 	for _, r := range append(ofType(rs, rdsInstance), ofType(rs, rdsCluster)...) {
 		if r.Type == rdsInstance && isReplica(r) {
 			continue
 		}
 		// Unset means the AWS default of one day: backups exist (the
-		// retention policy judges their length).
-		if f, ok := at(r.Properties, "backupRetentionPeriod").num(); ok && f == 0 && !coveredByPlan(r) {
-			out = append(out, finding{urn: r.URN, message: fmt.Sprintf("`backupRetentionPeriod` is 0, so the database has no automated backups and no point-in-time recovery; set it to at least %d.", rdsMin)})
+		// retention policy judges their length). An AWS Backup selection
+		// does not excuse 0: point-in-time recovery and the replication of
+		// automated backups to the DR region both need automated backups.
+		if f, ok := at(r.Properties, "backupRetentionPeriod").num(); ok && f == 0 {
+			out = append(out, finding{urn: r.URN, message: "`backupRetentionPeriod` is 0, so the database has no automated backups, no point-in-time recovery and nothing to replicate to the DR region (AWS Backup snapshots do not replace them); set it to the days aws-rds-instance-backup-retention asks for (platform:database.backupRetentionDays)."})
 		}
 	}
-	cacheMin := s.int("aws-elasticache-replicationgroup-snapshot-retention.minimumDays")
 	caches := ofType(rs, elasticacheReplicationGroup)
 	for _, c := range ofType(rs, elasticacheCluster) {
 		engine, _ := at(c.Properties, "engine").str()
@@ -229,7 +230,7 @@ func judgeBackups(rs []policyx.AnalyzerResource, s settings) []finding {
 			continue
 		}
 		if f, ok := n.num(); n.missing() || (ok && f == 0) {
-			out = append(out, finding{urn: c.URN, message: fmt.Sprintf("`snapshotRetentionLimit` is 0 or unset, so the cache has no snapshots; set it to at least %d (platform:cache.snapshotRetentionDays).", cacheMin)})
+			out = append(out, finding{urn: c.URN, message: "`snapshotRetentionLimit` is 0 or unset, so the cache has no snapshots; set it to the days aws-elasticache-replicationgroup-snapshot-retention asks for (platform:cache.snapshotRetentionDays)."})
 		}
 	}
 	return out

@@ -26,7 +26,8 @@ func tagRules() []*rule {
 			// knowingly or cleans up.
 			name:        "aws-resources-ownership-tags",
 			description: "Every taggable AWS resource carries the ownership tags (Owner and Environment by default), counting the provider's defaultTags.",
-			level:       policyx.EnforcementLevelAdvisory,
+			level:       Advisory,
+			severity:    Low,
 			types:       taggableTypeList(),
 			matches:     isTaggable,
 			schema: schemaProps{
