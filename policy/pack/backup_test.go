@@ -32,11 +32,11 @@ func TestBackupVaultsAndPlans(t *testing.T) {
 		{name: "other type ignored", edits: []edit{set(plan, "rules[0].lifecycle.deleteAfter", 1), retype(plan, otherType)}},
 	})
 	runCases(t, "aws-backup-vault-locked", []ruleCase{
-		{name: "compliant (both vaults locked for 7 days)"},
+		{name: "compliant (both vaults locked for 7 days, in compliance mode)"},
 		{name: "no lock", edits: []edit{drop("backup-vault-lock")}, want: "has no vault lock", on: v},
 		{name: "lock without minimum", edits: []edit{del("backup-vault-lock", "minRetentionDays")}, want: "sets no `minRetentionDays`", on: v},
 		{name: "lock too short", edits: []edit{set("backup-vault-lock", "minRetentionDays", 1)}, want: "is 1, below the minimum of 7", on: v},
-		{name: "compliance mode required", props: map[string]any{"requireComplianceMode": true}, want: "governance mode", nWant: 2},
+		{name: "compliance mode required", edits: []edit{del("backup-vault-lock", "changeableForDays"), del("backup-dr-vault-lock", "changeableForDays")}, props: map[string]any{"requireComplianceMode": true}, want: "governance mode", nWant: 2},
 		{name: "compliance mode", edits: []edit{set("backup-vault-lock", "changeableForDays", 3), set("backup-dr-vault-lock", "changeableForDays", 3)}, props: map[string]any{"requireComplianceMode": true}},
 		{name: "linked by dependency (preview)", edits: []edit{set("backup-vault-lock", "backupVaultName", unknown), withDeps("backup-vault-lock", map[string][]string{"backupVaultName": {v}})}},
 		{name: "computed link", edits: []edit{set("backup-vault-lock", "backupVaultName", unknown)}},

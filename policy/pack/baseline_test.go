@@ -263,13 +263,13 @@ func baseline() []res {
 			"name": "platform-prod-backup", "kmsKeyArn": keyARN, "forceDestroy": false, "tags": tags("backup-vault"),
 		}, protect: true},
 		{typ: "aws:backup/vaultLockConfiguration:VaultLockConfiguration", name: "backup-vault-lock", props: map[string]any{
-			"backupVaultName": "platform-prod-backup", "minRetentionDays": 7, "maxRetentionDays": 400,
+			"backupVaultName": "platform-prod-backup", "minRetentionDays": 7, "maxRetentionDays": 400, "changeableForDays": 7,
 		}, protect: true},
 		{typ: "aws:backup/vault:Vault", name: "backup-dr-vault", props: map[string]any{
 			"name": "platform-prod-backup-dr", "kmsKeyArn": drKeyARN, "forceDestroy": false, "tags": tags("backup-dr-vault"),
 		}, provider: drProvider(), protect: true},
 		{typ: "aws:backup/vaultLockConfiguration:VaultLockConfiguration", name: "backup-dr-vault-lock", props: map[string]any{
-			"backupVaultName": "platform-prod-backup-dr", "minRetentionDays": 7, "maxRetentionDays": 400,
+			"backupVaultName": "platform-prod-backup-dr", "minRetentionDays": 7, "maxRetentionDays": 400, "changeableForDays": 7,
 		}, provider: drProvider(), protect: true},
 		{typ: "aws:backup/plan:Plan", name: "backup-plan", props: map[string]any{
 			"name": "platform-prod-backup", "tags": tags("backup-plan"),
