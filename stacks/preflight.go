@@ -42,7 +42,8 @@ type Environment struct {
 // problem at once, each naming its key, before any resource is registered:
 // the caller must be one of the cluster's admins (`pulumi up`) or viewers
 // (`pulumi preview`); placeholders from the documentation are refused when
-// deploying for real; zones EKS refuses are never chosen.
+// deploying for real; zones EKS refuses are never chosen; what the
+// configuration names must be offered in the region (checkOfferings).
 func Preflight(ctx *pulumi.Context, cfg Config) (Environment, error) {
 	var env Environment
 	var err error
@@ -69,6 +70,10 @@ func Preflight(ctx *pulumi.Context, cfg Config) (Environment, error) {
 	env.Zones, err = network.ChooseZones(ctx, cfg.Network, cluster.UnsupportedZoneIDs)
 	if err != nil {
 		p.Merge(key("network"), err)
+	}
+
+	if err := checkOfferings(ctx, &p, key, cfg, env.Zones); err != nil {
+		return env, err
 	}
 
 	slr, err := iam.GetRoles(ctx, &iam.GetRolesArgs{

@@ -1,6 +1,7 @@
 package stacks_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -132,4 +133,68 @@ func TestPrivateClusterNeedsItsEndpoints(t *testing.T) {
 		require.False(t, strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "pulumi:providers:kubernetes"), "%s %s", r.Type, r.Name)
 	}
 	require.NotEmpty(t, rec.ByType("aws:rds/instance:Instance"))
+}
+
+// With real credentials the preflight asks AWS whether it offers what the
+// configuration names, and a refusal fails `pulumi preview` before anything
+// is registered, naming the key, in the catalog checks' format.
+func TestPreviewFailsOnWhatAWSDoesNotOffer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		cfg    func(offline.StackConfig) offline.StackConfig
+		refuse [2]string
+		want   string
+	}{
+		{
+			name:   "an instance type not offered in the zones",
+			refuse: [2]string{"aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings", ""},
+			want:   `platform:cluster.nodeGroups[0].instanceTypes[0]: "t3.large" is not offered in us-east-1a, us-east-1b (AWS, ec2:DescribeInstanceTypeOfferings)`,
+		},
+		{
+			name:   "a PostgreSQL version not offered in the region",
+			refuse: [2]string{"aws:rds/getEngineVersion:getEngineVersion", "no RDS engine versions match the criteria and preferred versions"},
+			want:   "platform:database.engineVersion: PostgreSQL 16 is not a version RDS offers in this region (AWS, rds:DescribeDBEngineVersions: no RDS engine versions match",
+		},
+		{
+			name:   "an instance class not orderable",
+			refuse: [2]string{"aws:rds/getOrderableDbInstance:getOrderableDbInstance", "no RDS Orderable DB Instance found matching criteria; try different search"},
+			want:   `platform:database.instanceClass: "db.t4g.micro" is not offered for PostgreSQL 16 with gp3 storage in this region`,
+		},
+		{
+			name:   "a broker instance type not offered",
+			refuse: [2]string{"aws:mq/getInstanceTypeOfferings:getInstanceTypeOfferings", "AccessDeniedException"},
+			want:   `platform:broker.hostInstanceType: AWS could not say whether it offers "mq.t3.micro" for RabbitMQ here`,
+		},
+		{
+			name: "an add-on pin newer than EKS offers",
+			cfg: func(c offline.StackConfig) offline.StackConfig {
+				var cl map[string]any
+				require.NoError(t, json.Unmarshal([]byte(c.Values["platform:cluster"]), &cl))
+				cl["addons"].(map[string]any)["vpc-cni"].(map[string]any)["version"] = "v1.20.5-eksbuild.1"
+				return c.With("platform:cluster", cl)
+			},
+			want: "platform:cluster.addons.vpc-cni.version: v1.20.5-eksbuild.1 is newer than the newest vpc-cni build EKS offers for Kubernetes 1.35 (v1.20.4-eksbuild.1",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := offlinetest.StackConfig(t, "dev")
+			if tt.cfg != nil {
+				cfg = tt.cfg(cfg)
+			}
+			var opts []offline.Option
+			if tt.refuse[0] != "" && tt.refuse[1] != "" {
+				opts = append(opts, offline.WithRefusal(tt.refuse[0], tt.refuse[1]))
+			}
+			if tt.refuse[0] == "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings" {
+				opts = append(opts, offline.WithoutOfferings())
+			}
+			rec, err := offline.Run(cfg, true, stacks.Run, opts...)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tt.want)
+			require.Empty(t, rec.Resources(), "nothing is registered")
+		})
+	}
 }

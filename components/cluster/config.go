@@ -342,27 +342,20 @@ const (
 	MetricsServerChartVersion = "3.13.1"
 )
 
-// DefaultAddons returns add-on versions for Kubernetes 1.35: a set to pin in
-// a stack file (DefaultConfig pins none). Sources, the EKS user guide's
-// "latest version of the Amazon EKS add-on type for each Kubernetes version"
-// tables: kube-proxy v1.35.3-eksbuild.13 and CoreDNS v1.14.3-eksbuild.3
-// (managing-kube-proxy and managing-coredns, their 1.35 rows); the VPC CNI
-// table's newest copy available here lists v1.20.4-eksbuild.1 for every
-// version it covers (1.28-1.34: CNI builds are not tied to a Kubernetes
-// minor); the Pod Identity agent and the EBS CSI driver are the builds the
-// platform ran on 1.33, which their projects release for every supported
-// Kubernetes version (aws-ebs-csi-driver README: "compatible with all
-// Kubernetes versions supported by ... Amazon EKS"). With real credentials
-// `pulumi preview` checks every pin against `eks.GetAddonVersion` for the
-// cluster's version before anything is registered, so a pin EKS does not
-// offer fails there, naming the key.
+// DefaultAddons returns add-on versions for Kubernetes 1.35
+// (DefaultVersion): a set to pin in a stack file (DefaultConfig pins none),
+// from the dated table catalog.EKSAddonVersions, which names its sources.
+// With real credentials `pulumi preview` checks every pin against
+// `eks.GetAddonVersion` for the cluster's version before anything is
+// registered, so a pin EKS does not offer fails there, naming the key.
 func DefaultAddons() Addons {
+	v := catalog.EKSAddonVersions[DefaultVersion]
 	return Addons{
-		VPCCNI:           Addon{Version: "v1.20.4-eksbuild.1"},
-		KubeProxy:        Addon{Version: "v1.35.3-eksbuild.13"},
-		PodIdentityAgent: Addon{Version: "v1.3.8-eksbuild.2"},
-		CoreDNS:          Addon{Version: "v1.14.3-eksbuild.3"},
-		EBSCSIDriver:     Addon{Version: "v1.48.0-eksbuild.1"},
+		VPCCNI:           Addon{Version: v["vpc-cni"]},
+		KubeProxy:        Addon{Version: v["kube-proxy"]},
+		PodIdentityAgent: Addon{Version: v["eks-pod-identity-agent"]},
+		CoreDNS:          Addon{Version: v["coredns"]},
+		EBSCSIDriver:     Addon{Version: v["aws-ebs-csi-driver"]},
 	}
 }
 
@@ -705,6 +698,17 @@ func kubeMinor(version string) (int, bool) {
 type namedAddon struct {
 	name string
 	cfg  Addon
+}
+
+// Pins returns the enabled add-ons' pinned versions by their EKS names.
+func (a Addons) Pins() map[string]string {
+	out := map[string]string{}
+	for _, n := range a.list() {
+		if n.cfg.On() {
+			out[n.name] = n.cfg.Version
+		}
+	}
+	return out
 }
 
 // list returns the add-ons with their EKS names, in installation order.

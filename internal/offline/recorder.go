@@ -83,6 +83,11 @@ type Recorder struct {
 	Project string
 	Stack   string
 
+	// refusals are data sources the mock refuses (WithRefusal).
+	refusals map[string]string
+	// noEC2Offerings makes EC2 offer no instance type (WithoutOfferings).
+	noEC2Offerings bool
+
 	mu        sync.Mutex
 	resources []*Resource
 	invokes   []Invoke
@@ -166,6 +171,9 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	r.mu.Lock()
 	r.invokes = append(r.invokes, Invoke{Token: args.Token, Args: args.Args})
 	r.mu.Unlock()
+	if out, err, ok := r.offeringInvoke(args.Token, args.Args); ok {
+		return out, err
+	}
 	out, ok := invoke(r, args.Token, args.Args)
 	if !ok {
 		return nil, fmt.Errorf("offline: no mock for invoke %q: add one in internal/offline/invokes.go", args.Token)
