@@ -348,6 +348,20 @@ func TestRunExitsTwoOnAConfigOrProgramError(t *testing.T) {
 			want: []string{"stack broken", "platform:network.azCount", "9"},
 		},
 		{
+			name: "the problem's line in the stack file",
+			args: func(t *testing.T) []string {
+				return []string{"--stack", "broken", "--dir", projectDir(t, "broken", "azCount: 2", "azCount: two")}
+			},
+			want: []string{"Pulumi.broken.yaml:16: platform:network.azCount: must be a whole number, got string \"two\""},
+		},
+		{
+			name: "a YAML slip at its line",
+			args: func(t *testing.T) []string {
+				return []string{"--stack", "broken", "--dir", projectDir(t, "broken", "azCount: 2", "azCount: 2\n   natGateways: 1")}
+			},
+			want: []string{"Pulumi.broken.yaml:17: not valid YAML"},
+		},
+		{
 			name: "unknown key",
 			args: func(t *testing.T) []string {
 				return []string{"--stack", "broken", "--dir", projectDir(t, "broken", "natMode: single", "natMode: single\n    natGateways: 1")}

@@ -30,6 +30,12 @@ type StackConfig struct {
 	SecretKeys []string
 	// Caller is the IAM role the run acts as; default Identity's choice.
 	Caller string
+	// File is the stack file the configuration was read from, "" when it
+	// was built in code; lines maps each configuration path in it
+	// ("platform:network.azCount", "platform:cluster.nodeGroups[0].name")
+	// to its line.
+	File  string
+	lines map[string]int
 }
 
 // Region returns aws:region, or "" if unset.
@@ -133,8 +139,10 @@ func LoadStackConfig(dir, stack string) (StackConfig, error) {
 	}
 	var sf stackFile
 	if err := yaml.Unmarshal(raw, &sf); err != nil {
-		return StackConfig{}, fmt.Errorf("parsing %s: %w", filepath.Base(path), err)
+		return StackConfig{}, yamlError(filepath.Base(path), raw, err)
 	}
+	out.File = filepath.Base(path)
+	out.lines = keyLines(proj.Name, raw)
 	for key, v := range sf.Config {
 		k := qualify(proj.Name, key)
 		val, secret := replaceSecure(v)

@@ -81,7 +81,7 @@ func TestLoadStackConfigErrors(t *testing.T) {
 
 	dir := writeProject(t, "name: demo\n", "config: [unclosed\n")
 	_, err = offline.LoadStackConfig(dir, "test")
-	require.ErrorContains(t, err, "parsing Pulumi.test.yaml")
+	require.ErrorContains(t, err, "Pulumi.test.yaml:1: not valid YAML")
 
 	dir = writeProject(t, "runtime: go\n", "config: {}\n")
 	_, err = offline.LoadStackConfig(dir, "test")

@@ -127,7 +127,7 @@ func Run(opts Options) (*Result, error) {
 	if programErr != nil {
 		// The program's own error, without the runtime's wrapping: it
 		// names the config key.
-		return nil, &ConfigError{programErr}
+		return nil, &ConfigError{cfg.Locate(programErr)}
 	}
 	if err != nil {
 		return nil, &ConfigError{err}
