@@ -1,7 +1,8 @@
 // Command configref rewrites the generated parts of README.md (the
 // configuration reference, from the components' types, defaults and doc
-// comments and the stack files, and the list of policies, from the pack) and
-// the rule table of policy/README.md (from the pack).
+// comments and the stack files, and the list of policies, from the pack),
+// the rule table of policy/README.md (from the pack), and the stack files'
+// editor schema, docs/stack-config.schema.json (from the components' types).
 //
 //	go run ./cmd/configref          # rewrite both
 //	go run ./cmd/configref -check   # fail if either is out of date
@@ -13,6 +14,7 @@ import (
 	"os"
 
 	"github.com/acme/platform/internal/configref"
+	"github.com/acme/platform/stacks"
 )
 
 func main() {
@@ -24,11 +26,15 @@ func main() {
 	}{
 		{"README.md", func(s string) (string, error) { return configref.Update(".", s) }},
 		{"policy/README.md", configref.UpdatePolicyReadme},
+		{stacks.EditorSchemaPath, func(string) (string, error) {
+			b, err := stacks.EditorSchema(".", "platform")
+			return string(b), err
+		}},
 	}
 	stale := false
 	for _, f := range files {
 		readme, err := os.ReadFile(f.path)
-		if err != nil {
+		if err != nil && !os.IsNotExist(err) {
 			fmt.Fprintln(os.Stderr, "configref:", err)
 			os.Exit(2)
 		}

@@ -1,6 +1,7 @@
 package configref_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	jsonschemav "github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/acme/platform/internal/configref"
 	"github.com/acme/platform/internal/offline/offlinetest"
@@ -157,4 +160,56 @@ func lookupKey(values map[string]any, key string) (any, bool) {
 		return `""`, true
 	}
 	return cur, true
+}
+
+// The editor schema is generated from the components' types and kept
+// current; the stack files name it in their modeline and validate against
+// it, and it catches what an editor should underline as one types.
+func TestEditorSchema(t *testing.T) {
+	t.Parallel()
+	root := offlinetest.RepoRoot(t)
+	want, err := stacks.EditorSchema(root, "platform")
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(root, stacks.EditorSchemaPath))
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got), "%s is out of date; run `go run ./cmd/configref`", stacks.EditorSchemaPath)
+
+	c := jsonschemav.NewCompiler()
+	doc, err := jsonschemav.UnmarshalJSON(bytes.NewReader(got))
+	require.NoError(t, err)
+	require.NoError(t, c.AddResource("schema.json", doc))
+	schema, err := c.Compile("schema.json")
+	require.NoError(t, err)
+	validate := func(yamlText string) error {
+		var v any
+		require.NoError(t, yaml.Unmarshal([]byte(yamlText), &v))
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		inst, err := jsonschemav.UnmarshalJSON(bytes.NewReader(b))
+		require.NoError(t, err)
+		return schema.Validate(inst)
+	}
+	for _, stack := range []string{"dev", "prod"} {
+		raw, err := os.ReadFile(filepath.Join(root, "Pulumi."+stack+".yaml"))
+		require.NoError(t, err)
+		require.True(t, strings.HasPrefix(string(raw), "# yaml-language-server: $schema=./"+stacks.EditorSchemaPath+"\n"), "Pulumi.%s.yaml names the schema on its first line", stack)
+		require.NoError(t, validate(string(raw)), "Pulumi.%s.yaml", stack)
+	}
+	for name, bad := range map[string]string{
+		"misspelled section":  "config:\n  platform:netwrok: {azCount: 3}\n",
+		"misspelled field":    "config:\n  platform:network: {azcount: 3}\n",
+		"wrong type":          "config:\n  platform:network: {azCount: three}\n",
+		"empty value":         "config:\n  platform:network: {natMode: \"\"}\n",
+		"unknown region":      "config:\n  aws:region: us-east-7\n",
+		"reserved tag prefix": "config:\n  aws:defaultTags: {tags: {\"aws:owner\": me}}\n",
+		"tags map missing":    "config:\n  aws:defaultTags: {Owner: me}\n",
+	} {
+		require.Error(t, validate(bad), name)
+	}
+	for name, good := range map[string]string{
+		"a secure value inside an object": "config:\n  platform:monitoring:\n    subscriptions:\n      - protocol: https\n        endpoint:\n          secure: AAABAJx\n",
+		"a flat key from pulumi new":      "config:\n  platform:cluster.viewerRoleArns: '[\"arn:aws:iam::111122223333:role/x\"]'\n",
+	} {
+		require.NoError(t, validate(good), name)
+	}
 }
