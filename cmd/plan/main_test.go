@@ -352,14 +352,14 @@ func TestRunExitsTwoOnAConfigOrProgramError(t *testing.T) {
 			args: func(t *testing.T) []string {
 				return []string{"--stack", "broken", "--dir", projectDir(t, "broken", "azCount: 2", "azCount: two")}
 			},
-			want: []string{"Pulumi.broken.yaml:16: platform:network.azCount: must be a whole number, got string \"two\""},
+			want: []string{"Pulumi.broken.yaml:17: platform:network.azCount: must be a whole number, got string \"two\""},
 		},
 		{
 			name: "a YAML slip at its line",
 			args: func(t *testing.T) []string {
 				return []string{"--stack", "broken", "--dir", projectDir(t, "broken", "azCount: 2", "azCount: 2\n   natGateways: 1")}
 			},
-			want: []string{"Pulumi.broken.yaml:17: not valid YAML"},
+			want: []string{"Pulumi.broken.yaml:18: not valid YAML"},
 		},
 		{
 			name: "unknown key",
