@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -20,10 +21,11 @@ type validatable interface{ Validate() error }
 // loadObject reads the config object at key (e.g. "network") over the
 // defaults already in into, and reports whether it is usable: present and
 // valid, or absent (the defaults stand). Problems are recorded under
-// "platform:<key>": first every shape problem the schema finds (unknown or
-// misspelled keys, wrong types, empty values), then, if there are none,
-// every problem the component's Validate finds. It returns the object's
-// JSON as read (nil when absent), flat keys included.
+// "platform:<key>": every shape problem the schema finds (unknown or
+// misspelled keys, wrong types, empty values), and every problem the
+// component's Validate finds in the rest of the object (withoutShapeErrors).
+// It returns the object's JSON as read (nil when absent), flat keys
+// included.
 func loadObject(ctx *pulumi.Context, p *check.Problems, key string, flat []string, into any) (bool, []byte) {
 	full := ctx.Project() + ":" + key
 	raw, err := sectionJSON(ctx, key, flat)
@@ -36,9 +38,123 @@ func loadObject(ctx *pulumi.Context, p *check.Problems, key string, flat []strin
 	}
 	if err := DecodeStrict(key, raw, into); err != nil {
 		p.Merge(full, err)
+		withoutShapeErrors(p, full, raw, err, into)
 		return false, raw
 	}
 	return validateInto(p, full, into), raw
+}
+
+// withoutShapeErrors decodes the fields the schema accepted (the others
+// keep their defaults) and reports what the component's Validate finds in
+// them, so that one misspelled or mistyped field does not hide the others'
+// problems. A problem at, under or naming a field the schema refused is
+// left out: it would be about the default standing in for it.
+func withoutShapeErrors(p *check.Problems, full string, raw []byte, shapeErr error, into any) {
+	var doc any
+	if decodeJSON(raw, &doc) != nil {
+		return
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return
+	}
+	var failed []string
+	for _, e := range check.Flatten(shapeErr) {
+		var fe *check.FieldError
+		if !errors.As(e, &fe) || fe.Path == "" {
+			return // the whole object is unusable
+		}
+		failed = append(failed, fe.Path)
+		deletePath(obj, fe.Path)
+	}
+	clean, err := json.Marshal(obj)
+	if err != nil || json.Unmarshal(clean, into) != nil {
+		return
+	}
+	v, ok := into.(validatable)
+	if !ok {
+		return
+	}
+	for _, e := range check.Flatten(v.Validate()) {
+		var fe *check.FieldError
+		if errors.As(e, &fe) && !touches(fe, failed) {
+			p.Merge(full, fe)
+		}
+	}
+}
+
+// touches reports a problem at, under or above a failed path, or one whose
+// message names a failed field.
+func touches(fe *check.FieldError, failed []string) bool {
+	for _, f := range failed {
+		if fe.Path == f || strings.HasPrefix(fe.Path, f+".") || strings.HasPrefix(fe.Path, f+"[") ||
+			strings.HasPrefix(f, fe.Path+".") || strings.HasPrefix(f, fe.Path+"[") {
+			return true
+		}
+		if name := lastSegment(f); name != "" && strings.Contains(fe.Message, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathSegRE splits a field path: names, [index] and ["key"].
+var pathSegRE = regexp.MustCompile(`\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.\[\]]+)`)
+
+func pathSegments(path string) []string {
+	var out []string
+	for _, m := range pathSegRE.FindAllStringSubmatch(path, -1) {
+		switch {
+		case m[1] != "":
+			k, err := strconv.Unquote(`"` + m[1] + `"`)
+			if err != nil {
+				k = m[1]
+			}
+			out = append(out, k)
+		case m[2] != "":
+			out = append(out, "#"+m[2])
+		default:
+			out = append(out, m[3])
+		}
+	}
+	return out
+}
+
+func lastSegment(path string) string {
+	segs := pathSegments(path)
+	if len(segs) == 0 || strings.HasPrefix(segs[len(segs)-1], "#") {
+		return ""
+	}
+	return segs[len(segs)-1]
+}
+
+// deletePath removes the value at a field path from a decoded object.
+func deletePath(obj map[string]any, path string) {
+	segs := pathSegments(path)
+	var cur any = obj
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch c := cur.(type) {
+		case map[string]any:
+			if last {
+				delete(c, seg)
+				return
+			}
+			cur = c[seg]
+		case []any:
+			n, err := strconv.Atoi(strings.TrimPrefix(seg, "#"))
+			if err != nil || n < 0 || n >= len(c) {
+				return
+			}
+			if last {
+				c[n] = nil
+				return
+			}
+			cur = c[n]
+		default:
+			return
+		}
+	}
 }
 
 // sectionJSON returns the JSON of the config object key, with the flat keys
