@@ -1,11 +1,11 @@
-// Command configref rewrites the generated parts of README.md (the
-// configuration reference, from the components' types, defaults and doc
-// comments and the stack files, and the list of policies, from the pack),
-// the rule table of policy/README.md (from the pack), and the stack files'
-// editor schema, docs/stack-config.schema.json (from the components' types).
+// Command configref rewrites what is generated from the code: the
+// configuration reference of docs/configuration.md (from the components'
+// types, defaults and doc comments and the stack files), the rule table of
+// policy/README.md (from the pack), and the stack files' editor schema,
+// docs/stack-config.schema.json (from the components' types).
 //
-//	go run ./cmd/configref          # rewrite both
-//	go run ./cmd/configref -check   # fail if either is out of date
+//	go run ./cmd/configref          # rewrite them
+//	go run ./cmd/configref -check   # fail if one is out of date
 package main
 
 import (
@@ -18,13 +18,13 @@ import (
 )
 
 func main() {
-	check := flag.Bool("check", false, "only check that README.md and policy/README.md are up to date")
+	check := flag.Bool("check", false, "only check that the generated files are up to date")
 	flag.Parse()
 	files := []struct {
 		path   string
 		update func(string) (string, error)
 	}{
-		{"README.md", func(s string) (string, error) { return configref.Update(".", s) }},
+		{"docs/configuration.md", func(s string) (string, error) { return configref.Update(".", s) }},
 		{"policy/README.md", configref.UpdatePolicyReadme},
 		{stacks.EditorSchemaPath, func(string) (string, error) {
 			b, err := stacks.EditorSchema(".", "platform")

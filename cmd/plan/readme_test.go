@@ -25,12 +25,20 @@ func readme(t *testing.T) string {
 }
 
 // The plan output shown in README.md is real: every line of the excerpt
-// (but the elisions) is a line the dev plan prints.
+// (but the elisions) is a line the README's command prints.
 func TestReadmeShowsRealPlanOutput(t *testing.T) {
 	t.Parallel()
 	root := offlinetest.RepoRoot(t)
+	quoted := regexp.MustCompile("(?m)^make bin/plan && bin/plan ([^#`\n]*?)\\s*(#.*)?$").FindStringSubmatch(readme(t))
+	require.NotNil(t, quoted, "the README quotes the plan's command")
+	args := strings.Fields(quoted[1])
+	for i := range args {
+		if i > 0 && args[i-1] == "--policy-pack-config" {
+			args[i] = filepath.Join(root, args[i]) // the README runs from the repository's root
+		}
+	}
 	var out, errOut bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "dev", "--dir", root}, &out, &errOut), errOut.String())
+	require.Equal(t, 0, run(append(args, "--dir", root), &out, &errOut), errOut.String())
 	printed := map[string]bool{}
 	for _, line := range strings.Split(out.String(), "\n") {
 		printed[strings.TrimRight(line, " ")] = true
@@ -123,4 +131,20 @@ func costSpan(low, high float64) string {
 		s += fmt.Sprintf(" to $%.2f", high)
 	}
 	return s
+}
+
+// The README stays a newcomer's page: short, in the order a newcomer needs
+// it, with the reference material elsewhere.
+func TestReadmeIsShortAndInOrder(t *testing.T) {
+	t.Parallel()
+	text := readme(t)
+	require.LessOrEqual(t, strings.Count(text, "\n"), 250, "README.md stays at most ~250 lines; move reference material to docs/")
+	last := -1
+	for _, h := range []string{"## The two commands", "## Deploy for real", "## Day 2 and clean-up", "## More"} {
+		i := strings.Index(text, "\n"+h+"\n")
+		require.Greater(t, i, last, "README.md has %q after the previous section", h)
+		last = i
+	}
+	require.NotContains(t, text, "BEGIN CONFIG REFERENCE", "the configuration reference lives in docs/configuration.md")
+	require.NotContains(t, text, "| `aws-rds-instance-storage-encrypted` |", "the policy list lives in policy/README.md")
 }
