@@ -1,0 +1,132 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/require"
+
+	"github.com/acme/platform/internal/offline"
+	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/stacks"
+)
+
+// registration is what the engine is sent for one resource, the part a
+// restructuring must not change: its identity (type, name, URN, parent,
+// provider, aliases), its inputs as values (secrets marked, unknowns
+// marked) and its options.
+type registration struct {
+	URN                     string              `json:"urn"`
+	Parent                  string              `json:"parent"`
+	Provider                string              `json:"provider,omitempty"`
+	Version                 string              `json:"version,omitempty"`
+	Inputs                  any                 `json:"inputs"`
+	Dependencies            []string            `json:"dependencies,omitempty"`
+	PropertyDependencies    map[string][]string `json:"propertyDependencies,omitempty"`
+	Protect                 bool                `json:"protect,omitempty"`
+	RetainOnDelete          bool                `json:"retainOnDelete,omitempty"`
+	DeleteBeforeReplace     bool                `json:"deleteBeforeReplace,omitempty"`
+	IgnoreChanges           []string            `json:"ignoreChanges,omitempty"`
+	ReplaceOnChanges        []string            `json:"replaceOnChanges,omitempty"`
+	AdditionalSecretOutputs []string            `json:"additionalSecretOutputs,omitempty"`
+	AliasURNs               []string            `json:"aliasUrns,omitempty"`
+	AliasSpecs              []offline.AliasSpec `json:"aliasSpecs,omitempty"`
+}
+
+// plainValue renders a property value as JSON-able data, secrets and
+// unknowns marked, so that two runs compare as values.
+func plainValue(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return map[string]any{"secret": plainValue(v.SecretValue().Element)}
+	case v.IsComputed():
+		return "<unknown>"
+	case v.IsOutput():
+		o := v.OutputValue()
+		if !o.Known {
+			return "<unknown>"
+		}
+		if o.Secret {
+			return map[string]any{"secret": plainValue(o.Element)}
+		}
+		return plainValue(o.Element)
+	case v.IsObject():
+		out := map[string]any{}
+		for k, e := range v.ObjectValue() {
+			out[string(k)] = plainValue(e)
+		}
+		return out
+	case v.IsArray():
+		out := []any{}
+		for _, e := range v.ArrayValue() {
+			out = append(out, plainValue(e))
+		}
+		return out
+	case v.IsNull():
+		return nil
+	case v.IsString():
+		// A JSON document (a policy, a Helm values file) compares as its
+		// value: key order and spacing are the encoder's, not behaviour.
+		if s := strings.TrimSpace(v.StringValue()); strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") {
+			var doc any
+			if json.Unmarshal([]byte(s), &doc) == nil {
+				return map[string]any{"json": doc}
+			}
+		}
+		return v.V
+	default:
+		return v.V
+	}
+}
+
+func registrations(t *testing.T, stack string) []byte {
+	t.Helper()
+	// As an update, so values built from other resources' outputs (the
+	// policies naming ARNs) are known and compared too.
+	rec, err := offline.Run(offlinetest.StackConfig(t, stack), false, stacks.Run)
+	require.NoError(t, err)
+	var regs []registration
+	for _, r := range rec.Resources() {
+		deps := slices.Clone(r.Dependencies)
+		slices.Sort(deps)
+		regs = append(regs, registration{
+			URN: r.URN, Parent: r.Parent, Provider: r.Provider, Version: r.Version,
+			Inputs: plainValue(resource.NewProperty(r.Inputs)), Dependencies: deps, PropertyDependencies: r.PropertyDependencies,
+			Protect: r.Protect, RetainOnDelete: r.RetainOnDelete, DeleteBeforeReplace: r.DeleteBeforeReplace,
+			IgnoreChanges: r.IgnoreChanges, ReplaceOnChanges: r.ReplaceOnChanges,
+			AdditionalSecretOutputs: r.AdditionalSecretOutputs, AliasURNs: r.AliasURNs, AliasSpecs: r.AliasSpecs,
+		})
+	}
+	slices.SortFunc(regs, func(a, b registration) int { return strings.Compare(a.URN, b.URN) })
+	out, err := json.MarshalIndent(regs, "", " ")
+	require.NoError(t, err)
+	return append(out, '\n')
+}
+
+// Both stacks register exactly what testdata/registrations-<stack>.json
+// records: a restructuring of the code (issue 18) changes no URN, alias,
+// input or option. A deliberate change of behaviour regenerates the files
+// (UPDATE_REGISTRATIONS=1 go test ./stacks -run TestRegistrationsUnchanged)
+// and the diff shows it in review.
+func TestRegistrationsUnchanged(t *testing.T) {
+	t.Parallel()
+	for _, stack := range []string{"dev", "prod"} {
+		got := registrations(t, stack)
+		path := filepath.Join("testdata", "registrations-"+stack+".json")
+		if os.Getenv("UPDATE_REGISTRATIONS") == "1" {
+			require.NoError(t, os.MkdirAll("testdata", 0o755))
+			require.NoError(t, os.WriteFile(path, got, 0o600))
+			continue
+		}
+		want, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.JSONEq(t, string(want), string(got), "%s registers something else than %s", stack, path)
+		again := registrations(t, stack)
+		require.JSONEq(t, string(got), string(again), "%s registers the same on every run", stack)
+	}
+}
