@@ -129,7 +129,9 @@ func sameRole(configured, caller string) bool {
 
 // checkPlaceholders refuses the documentation placeholders the stack files
 // ship with: the example account in role ARNs, the RFC 5737 documentation
-// blocks as the deployers' egress, and example.com endpoints. Each would
+// blocks as the deployers' egress, a private source described as an
+// example (its CIDR is a real private range, so the description marks it),
+// and example.com endpoints. Each would
 // fail at AWS (a role that does not exist, an address EKS refuses) or
 // deliver nowhere.
 func checkPlaceholders(p *check.Problems, key func(string) string, cfg Config) {
@@ -143,6 +145,11 @@ func checkPlaceholders(p *check.Problems, key func(string) string, cfg Config) {
 	for i, cidr := range cfg.Cluster.APIAccess.PublicCIDRs {
 		if cluster.IsDocumentation(cidr) {
 			p.Addf(fmt.Sprintf("%s[%d]", key("cluster.apiAccess.publicCidrs"), i), "%s is a documentation block (RFC 5737), a placeholder: list your deploy runners' static egress addresses", cidr)
+		}
+	}
+	for i, s := range cfg.Cluster.APIAccess.PrivateSources {
+		if strings.HasPrefix(strings.ToLower(s.Description), "example") {
+			p.Addf(fmt.Sprintf("%s[%d]", key("cluster.apiAccess.privateSources"), i), "is the stack file's example (%q): name the network your deploy runners really come from, and describe it", s.Description)
 		}
 	}
 	for i, s := range cfg.Monitoring.Subscriptions {

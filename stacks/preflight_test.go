@@ -45,6 +45,17 @@ func TestPlaceholdersAreRefusedWhenDeployingForReal(t *testing.T) {
 	// Offline, acting in the example account, they are what the plan shows.
 	_, err = offline.Run(offlinetest.StackConfig(t, "dev"), false, stacks.Run)
 	require.NoError(t, err)
+
+	// Prod's example private source is a real private range: its
+	// description marks it, and a real deploy refuses it.
+	prod := offlinetest.StackConfig(t, "prod")
+	cluster := mergeInto(t, prod, "platform:cluster", map[string]any{
+		"adminRoleArns":  []string{"arn:aws:iam::210987654321:role/platform-deploy-prod"},
+		"viewerRoleArns": []string{"arn:aws:iam::210987654321:role/platform-preview-prod"},
+	})
+	rec, err = offline.Run(prod.With("platform:cluster", cluster), false, stacks.Run)
+	require.ErrorContains(t, err, `platform:cluster.apiAccess.privateSources[0]: is the stack file's example ("example: self-hosted deploy runners")`)
+	require.Empty(t, rec.Resources())
 }
 
 // `pulumi up` must run as one of the cluster's admins: the cluster grants

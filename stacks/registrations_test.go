@@ -2,6 +2,9 @@ package stacks_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
 	"os"
 	"path/filepath"
 	"slices"
@@ -125,8 +128,73 @@ func TestRegistrationsUnchanged(t *testing.T) {
 		}
 		want, err := os.ReadFile(path)
 		require.NoError(t, err)
-		require.JSONEq(t, string(want), string(got), "%s registers something else than %s", stack, path)
+		if diff := diffRegistrations(t, want, got); len(diff) > 0 {
+			t.Errorf("%s registers something else than %s:\n%s", stack, path, strings.Join(diff, "\n"))
+		}
 		again := registrations(t, stack)
 		require.JSONEq(t, string(got), string(again), "%s registers the same on every run", stack)
 	}
+}
+
+// diffRegistrations names the resources whose registration differs (at
+// most 20), and for each the top-level fields and inputs that do.
+func diffRegistrations(t *testing.T, want, got []byte) []string {
+	t.Helper()
+	index := func(raw []byte) map[string]map[string]any {
+		var regs []map[string]any
+		require.NoError(t, json.Unmarshal(raw, &regs))
+		out := map[string]map[string]any{}
+		for _, r := range regs {
+			out[r["urn"].(string)] = r
+		}
+		return out
+	}
+	w, g := index(want), index(got)
+	var out []string
+	for _, urn := range slices.Sorted(maps.Keys(w)) {
+		gr, ok := g[urn]
+		if !ok {
+			out = append(out, "  no longer registered: "+urn)
+			continue
+		}
+		var fields []string
+		for _, k := range slices.Sorted(maps.Keys(mergeKeys(w[urn], gr))) {
+			if k == "inputs" {
+				wi, _ := w[urn][k].(map[string]any)
+				gi, _ := gr[k].(map[string]any)
+				for _, ik := range slices.Sorted(maps.Keys(mergeKeys(wi, gi))) {
+					if !reflect.DeepEqual(wi[ik], gi[ik]) {
+						fields = append(fields, "inputs."+ik)
+					}
+				}
+				continue
+			}
+			if !reflect.DeepEqual(w[urn][k], gr[k]) {
+				fields = append(fields, k)
+			}
+		}
+		if len(fields) > 0 {
+			out = append(out, "  "+urn+": "+strings.Join(fields, ", "))
+		}
+	}
+	for _, urn := range slices.Sorted(maps.Keys(g)) {
+		if _, ok := w[urn]; !ok {
+			out = append(out, "  newly registered: "+urn)
+		}
+	}
+	if len(out) > 20 {
+		out = append(out[:20], fmt.Sprintf("  ... and %d more", len(out)-20))
+	}
+	return out
+}
+
+func mergeKeys(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k := range a {
+		out[k] = nil
+	}
+	for k := range b {
+		out[k] = nil
+	}
+	return out
 }

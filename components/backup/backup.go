@@ -228,7 +228,7 @@ func (b *builder) build() error {
 }
 
 // vault creates a key, a vault under it and, when configured, the vault's
-// governance-mode lock, all in acct's region (opts carry its provider).
+// lock (governance or compliance mode, vaultLockMode), all in acct's region (opts carry its provider).
 func (b *builder) vault(suffix string, acct parts.Account, vaultName, where string, opts ...pulumi.ResourceOption) (*parts.Key, *backup.Vault, error) {
 	ctx, name := b.ctx, b.name
 	opts = append([]pulumi.ResourceOption{b.parent}, opts...)

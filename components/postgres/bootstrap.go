@@ -153,6 +153,15 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 		return got, nil
 	}).(pulumi.StringOutput)
 
+	// The role can read the master secret whenever something assumes it,
+	// not only while the Job runs (audit-deploy-data #5). What bounds that:
+	// the trust admits one service account in one namespace (IRSATrust's
+	// sub condition), the platform's namespace, which no workload may use
+	// (cluster.reservedNamespaces refuses it in platform:cluster.namespaces)
+	// and where the platform binds no Role, so only cluster admins can run a
+	// pod as that service account; and masterPasswordRotationDays limits
+	// how long a leaked password stays good (README.md, "How the roles get
+	// into the database", says the same for operators).
 	role, err := iam.NewRole(ctx, res, &iam.RoleArgs{
 		Description:      pulumi.String("Lets the role bootstrap Job of " + b.identifier + " read the RDS-managed master secret"),
 		AssumeRolePolicy: parts.IRSATrust(bs.OIDCProviderARN, bs.OIDCIssuerURL, want, saName),

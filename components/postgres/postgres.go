@@ -61,7 +61,8 @@ type DatabaseArgs struct {
 	// more zones); required.
 	SubnetIDs pulumi.StringArrayInput
 	// IngressFrom names the security groups that may connect on the
-	// database port ("eks-nodes", "eks-cluster"); each becomes its own rule
+	// database port (the stack passes "eks-nodes": the nodes' group only,
+	// not the EKS-managed cluster group); each becomes its own rule
 	// resource, so the database never waits for them. Keys are lower-case
 	// letters, digits and hyphens. Default none (nothing can connect).
 	IngressFrom map[string]pulumi.StringInput
