@@ -87,6 +87,11 @@ func Defaults() Config {
 // reported at once, each naming its key ("platform:network.azCount: must be
 // between 2 and 6, got 9"), across sections and cross-checks; and Load runs
 // before any resource is registered.
+//
+// Load is where a configuration is defaulted and validated, once: each
+// object is decoded over its component's DefaultConfig (Defaults) and
+// checked by its Config.Validate. The components use the Config they are
+// given and check only their other arguments.
 func Load(ctx *pulumi.Context) (Config, error) {
 	cfg := Defaults()
 	var p check.Problems
@@ -204,7 +209,7 @@ func checkPrivateCluster(p *check.Problems, key func(string) string, cfg Config)
 	if cfg.Network.NATMode != network.NATNone {
 		return
 	}
-	if cfg.Cluster.InClusterOn() {
+	if cfg.Cluster.InClusterLayer {
 		p.Addf(key("network.natMode"), "none leaves the cluster no way to the internet, where the in-cluster layer's images (registry.k8s.io, public.ecr.aws) and the RDS certificate bundle come from: use %q or %q, or set %s to false",
 			network.NATSingle, network.NATPerAZ, key("cluster.inClusterLayer"))
 		return
@@ -218,7 +223,7 @@ func checkPrivateCluster(p *check.Problems, key func(string) string, cfg Config)
 	if !slices.Contains(cfg.Network.GatewayEndpoints, "s3") {
 		missing = append(missing, "s3 (gatewayEndpoints)")
 	}
-	if cfg.Cluster.Autoscaler.On() && !slices.Contains(cfg.Network.InterfaceEndpoints, "autoscaling") {
+	if cfg.Cluster.Autoscaler.Enabled && !slices.Contains(cfg.Network.InterfaceEndpoints, "autoscaling") {
 		missing = append(missing, "autoscaling (for the Cluster Autoscaler)")
 	}
 	if len(missing) > 0 {

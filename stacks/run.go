@@ -105,7 +105,7 @@ func Deploy(ctx *pulumi.Context, cfg Config, env Environment) (*Platform, error)
 	var system *cluster.System
 	var bootstrap *postgres.BootstrapArgs
 	var dbOpts []pulumi.ResourceOption
-	if cfg.Cluster.InClusterOn() {
+	if cfg.Cluster.InClusterLayer {
 		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{
 			Kubeconfig: eks.Kubeconfig,
 		})

@@ -26,8 +26,9 @@ const (
 
 // BackupArgs configures a Backup.
 type BackupArgs struct {
-	// Config holds the schedules, retentions and switches (see Config for
-	// each field's default).
+	// Config holds the schedules, retentions and switches: start from
+	// DefaultConfig (see Config for each field's default) and check it with
+	// Config.Validate; NewBackup uses it as given.
 	Config
 	// Account is where the primary vault, plan and selection are created;
 	// required.
@@ -97,9 +98,9 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	if args == nil {
 		return nil, fmt.Errorf("backup %q: args are required", name)
 	}
-	cfg := args.withDefaults()
+	cfg := args.Config
 	vaultName, drVaultName := parts.PhysicalName(ctx, name, 50), parts.PhysicalName(ctx, name+"-dr", 50)
-	if err := errors.Join(cfg.Validate(), args.Account.Validate(), validateArgs(cfg, args, vaultName, drVaultName)); err != nil {
+	if err := errors.Join(args.Account.Validate(), validateArgs(cfg, args, vaultName, drVaultName)); err != nil {
 		return nil, fmt.Errorf("backup %q: %w", name, err)
 	}
 

@@ -33,6 +33,13 @@ const (
 	tProvider    = "pulumi:providers:aws"
 )
 
+// config is how a Go caller builds a Config: the defaults, with edit applied.
+func config(edit func(*backup.Config)) backup.Config {
+	c := backup.DefaultConfig()
+	edit(&c)
+	return c
+}
+
 // deploy runs NewBackup with cfg; withDR adds a provider for us-west-2 the way
 // the stack does (and sets drRegion).
 func deploy(t *testing.T, cfg backup.Config, withDR bool, mutate ...func(*backup.BackupArgs)) (*offline.Recorder, *backup.Backup) {
@@ -104,7 +111,7 @@ func rules(t *testing.T, rec *offline.Recorder) map[string]planRule {
 
 func TestDefaults(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, backup.Config{}, false)
+	rec, _ := deploy(t, backup.DefaultConfig(), false)
 
 	counts := rec.CountByType()
 	require.Equal(t, 1, counts[backup.TypeToken])
@@ -159,7 +166,7 @@ func TestDefaults(t *testing.T) {
 
 func TestRole(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, backup.Config{}, false)
+	rec, _ := deploy(t, backup.DefaultConfig(), false)
 	role := offlinetest.Find(t, rec, tRole, "backup-role")
 	var trust struct {
 		Statement []struct {
@@ -191,7 +198,7 @@ func TestRole(t *testing.T) {
 
 func TestDisasterRecoveryRegion(t *testing.T) {
 	t.Parallel()
-	rec, b := deploy(t, backup.Config{AutomatedBackupReplicationRetentionDays: 14}, true)
+	rec, b := deploy(t, config(func(c *backup.Config) { c.AutomatedBackupReplicationRetentionDays = 14 }), true)
 	dr := drProvider(t, rec)
 
 	drKey := offlinetest.Find(t, rec, tKey, "backup-dr-key")
@@ -255,7 +262,12 @@ func TestVaultLock(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			rec, _ := deploy(t, backup.Config{VaultLock: tt.lock, VaultLockMode: tt.mode, VaultLockChangeableForDays: 10, VaultLockMinRetentionDays: 14, VaultLockMaxRetentionDays: 730}, tt.withDR)
+			rec, _ := deploy(t, config(func(c *backup.Config) {
+				c.VaultLock, c.VaultLockChangeableForDays, c.VaultLockMinRetentionDays, c.VaultLockMaxRetentionDays = tt.lock, 10, 14, 730
+				if tt.mode != "" {
+					c.VaultLockMode = tt.mode
+				}
+			}), tt.withDR)
 			locks := rec.ByType(tLock)
 			require.Len(t, locks, len(tt.locks))
 			for _, l := range locks {
@@ -292,14 +304,14 @@ func TestRuleSwitches(t *testing.T) {
 		rules []string
 		check func(t *testing.T, got map[string]planRule)
 	}{
-		{name: "daily only", cfg: backup.Config{WeeklyRetentionDays: new(0), MonthlyRetentionDays: new(0)}, rules: []string{"daily"}},
-		{name: "no weekly", cfg: backup.Config{WeeklyRetentionDays: new(0)}, rules: []string{"daily", "monthly"}},
-		{name: "custom schedules and retentions", cfg: backup.Config{
-			DailySchedule: "cron(30 1 * * ? *)", DailyRetentionDays: 14,
-			WeeklySchedule: "cron(30 1 ? * MON *)", WeeklyRetentionDays: new(60),
-			MonthlySchedule: "cron(30 1 L * ? *)", MonthlyRetentionDays: new(730), MonthlyColdStorageAfterDays: 180,
-			StartWindowMinutes: 120, CompletionWindowMinutes: 600,
-		}, rules: []string{"daily", "weekly", "monthly"}, check: func(t *testing.T, got map[string]planRule) {
+		{name: "daily only", cfg: config(func(c *backup.Config) { c.WeeklyRetentionDays, c.MonthlyRetentionDays = 0, 0 }), rules: []string{"daily"}},
+		{name: "no weekly", cfg: config(func(c *backup.Config) { c.WeeklyRetentionDays = 0 }), rules: []string{"daily", "monthly"}},
+		{name: "custom schedules and retentions", cfg: config(func(c *backup.Config) {
+			c.DailySchedule, c.DailyRetentionDays = "cron(30 1 * * ? *)", 14
+			c.WeeklySchedule, c.WeeklyRetentionDays = "cron(30 1 ? * MON *)", 60
+			c.MonthlySchedule, c.MonthlyRetentionDays, c.MonthlyColdStorageAfterDays = "cron(30 1 L * ? *)", 730, 180
+			c.StartWindowMinutes, c.CompletionWindowMinutes = 120, 600
+		}), rules: []string{"daily", "weekly", "monthly"}, check: func(t *testing.T, got map[string]planRule) {
 			require.Equal(t, "cron(30 1 * * ? *)", got["daily"].Schedule)
 			require.Equal(t, 14, got["daily"].Lifecycle.DeleteAfter)
 			require.Equal(t, "cron(30 1 ? * MON *)", got["weekly"].Schedule)
@@ -337,7 +349,7 @@ func TestProtect(t *testing.T) {
 	for _, protect := range []bool{false, true} {
 		t.Run(fmt.Sprint(protect), func(t *testing.T) {
 			t.Parallel()
-			rec, _ := deploy(t, backup.Config{VaultLock: true}, true, func(a *backup.BackupArgs) { a.Protect = protect })
+			rec, _ := deploy(t, config(func(c *backup.Config) { c.VaultLock = true }), true, func(a *backup.BackupArgs) { a.Protect = protect })
 			stateful := map[string]bool{tKey: true, tVault: true, tLock: true, tReplication: true}
 			seen := map[string]int{}
 			for _, r := range rec.Resources() {
@@ -358,7 +370,7 @@ func TestProtect(t *testing.T) {
 
 func TestEveryChildIsParentedAndTagged(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, backup.Config{VaultLock: true}, true, func(a *backup.BackupArgs) {
+	rec, _ := deploy(t, config(func(c *backup.Config) { c.VaultLock = true }), true, func(a *backup.BackupArgs) {
 		a.Tags = map[string]string{"Team": "platform"}
 	})
 	// The DR provider is the test's own, outside the component.
@@ -373,7 +385,7 @@ func TestOutputs(t *testing.T) {
 	for _, withDR := range []bool{false, true} {
 		t.Run(fmt.Sprint(withDR), func(t *testing.T) {
 			t.Parallel()
-			rec, b := deploy(t, backup.Config{}, withDR)
+			rec, b := deploy(t, backup.DefaultConfig(), withDR)
 			vault := offlinetest.Find(t, rec, tVault, "backup-vault")
 			require.Equal(t, offlinetest.OutputString(t, vault, "name"), offlinetest.Await(t, b.VaultName).Value)
 			require.Equal(t, offlinetest.OutputString(t, vault, "arn"), offlinetest.Await(t, b.VaultARN).Value)
@@ -424,15 +436,11 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		}},
 		{name: "DR without provider", withDR: true, mutate: func(a *backup.BackupArgs) { a.DR.Provider = nil }, wantErr: []string{"dr.provider: is required"}},
 		{name: "bad name", cname: "my.backup", wantErr: []string{`name: the vault name "platform-test-my.backup"`}},
-		{name: "several problems at once", mutate: func(a *backup.BackupArgs) {
-			a.DailySchedule = "rate(1 day)"
-			a.WeeklyRetentionDays = new(10)
-			a.VaultLock = true
-			a.VaultLockMinRetentionDays = 40
+		{name: "several problems at once", cname: "my.backup", mutate: func(a *backup.BackupArgs) {
+			a.DatabaseARN = nil
+			a.DRRegion = "us-west-2"
 		}, wantErr: []string{
-			`dailySchedule: must be an AWS Backup cron expression`,
-			"weeklyRetentionDays: must be 0 (off) or between dailyRetentionDays (35) and 36500, got 10",
-			"dailyRetentionDays: is 35, outside the vault lock's 40 to 400 days",
+			`name: the vault name "platform-test-my.backup"`, "databaseArn: is required", `drRegion: is "us-west-2" but no DR provider was passed`,
 		}},
 	}
 	for _, tt := range tests {
@@ -445,7 +453,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 				var args *backup.BackupArgs
 				if !tt.nilArgs {
-					args = &backup.BackupArgs{Account: offlinetest.Account, DatabaseARN: pulumi.String(dbARN)}
+					args = &backup.BackupArgs{Config: backup.DefaultConfig(), Account: offlinetest.Account, DatabaseARN: pulumi.String(dbARN)}
 					if tt.withDR {
 						args.DRRegion = "us-west-2"
 						args.DR = &backup.DRArgs{Provider: &unregisteredProvider{}, Account: drAccount}

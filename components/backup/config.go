@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"cmp"
 	"regexp"
 
 	"github.com/acme/platform/internal/check"
@@ -32,14 +31,14 @@ type Config struct {
 	WeeklySchedule string `json:"weeklySchedule"`
 	// WeeklyRetentionDays is how long weekly recovery points are kept, at
 	// least dailyRetentionDays; 0 turns the weekly rule off; default 90.
-	WeeklyRetentionDays *int `json:"weeklyRetentionDays,omitempty"`
+	WeeklyRetentionDays int `json:"weeklyRetentionDays"`
 	// MonthlySchedule is when the monthly backup starts; default
 	// "cron(0 23 1 * ? *)".
 	MonthlySchedule string `json:"monthlySchedule"`
 	// MonthlyRetentionDays is how long monthly recovery points are kept, at
 	// least dailyRetentionDays and weeklyRetentionDays; 0 turns the monthly
 	// rule off; default 365.
-	MonthlyRetentionDays *int `json:"monthlyRetentionDays,omitempty"`
+	MonthlyRetentionDays int `json:"monthlyRetentionDays"`
 	// MonthlyColdStorageAfterDays moves monthly recovery points to cold
 	// storage after this many days, for resource types that support it (RDS
 	// snapshots do not: they stay warm whatever this says). AWS Backup needs
@@ -90,17 +89,19 @@ type Config struct {
 	VaultLockMaxRetentionDays int `json:"vaultLockMaxRetentionDays"`
 }
 
-// DefaultConfig returns the defaults every field falls back to. Its pointers
-// are fresh on every call, so decoding a stack's value over the defaults
-// never writes into a shared default.
+// DefaultConfig returns the configuration of a stack that sets nothing in
+// platform:backup: the one place its defaults are written. The stack decodes
+// the stack file's object over it, so an absent key keeps its default and a
+// present one (0 and false included) is meant. A Go caller starts from it and
+// changes fields: a Config literal's zero fields are zeros, not defaults.
 func DefaultConfig() Config {
 	return Config{
 		DailySchedule:                           "cron(0 23 * * ? *)",
 		DailyRetentionDays:                      35,
 		WeeklySchedule:                          "cron(0 23 ? * SAT *)",
-		WeeklyRetentionDays:                     new(90),
+		WeeklyRetentionDays:                     90,
 		MonthlySchedule:                         "cron(0 23 1 * ? *)",
-		MonthlyRetentionDays:                    new(365),
+		MonthlyRetentionDays:                    365,
 		StartWindowMinutes:                      60,
 		CompletionWindowMinutes:                 1440,
 		AutomatedBackupReplicationRetentionDays: 7,
@@ -117,36 +118,18 @@ const (
 	LockCompliance = "compliance"
 )
 
-// withDefaults fills zero-valued fields, for callers that build Config in Go.
-// The weekly and monthly retentions are pointers because 0 turns them off.
-func (c Config) withDefaults() Config {
-	d := DefaultConfig()
-	c.DailySchedule = cmp.Or(c.DailySchedule, d.DailySchedule)
-	c.DailyRetentionDays = cmp.Or(c.DailyRetentionDays, d.DailyRetentionDays)
-	c.WeeklySchedule = cmp.Or(c.WeeklySchedule, d.WeeklySchedule)
-	c.WeeklyRetentionDays = cmp.Or(c.WeeklyRetentionDays, d.WeeklyRetentionDays)
-	c.MonthlySchedule = cmp.Or(c.MonthlySchedule, d.MonthlySchedule)
-	c.MonthlyRetentionDays = cmp.Or(c.MonthlyRetentionDays, d.MonthlyRetentionDays)
-	c.StartWindowMinutes = cmp.Or(c.StartWindowMinutes, d.StartWindowMinutes)
-	c.CompletionWindowMinutes = cmp.Or(c.CompletionWindowMinutes, d.CompletionWindowMinutes)
-	c.AutomatedBackupReplicationRetentionDays = cmp.Or(c.AutomatedBackupReplicationRetentionDays, d.AutomatedBackupReplicationRetentionDays)
-	c.VaultLockMinRetentionDays = cmp.Or(c.VaultLockMinRetentionDays, d.VaultLockMinRetentionDays)
-	c.VaultLockMaxRetentionDays = cmp.Or(c.VaultLockMaxRetentionDays, d.VaultLockMaxRetentionDays)
-	c.VaultLockMode = cmp.Or(c.VaultLockMode, d.VaultLockMode)
-	c.VaultLockChangeableForDays = cmp.Or(c.VaultLockChangeableForDays, d.VaultLockChangeableForDays)
-	return c
-}
-
 var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 
-// Validate reports every problem with c, each naming its field.
+// Validate reports every problem with c, each naming its field. The stack runs
+// it when it loads platform:backup, before anything is registered; NewBackup
+// does not run it again, so a Go caller that builds a Config runs it first.
 func (c Config) Validate() error {
 	var p check.Problems
 	p.Between("dailyRetentionDays", c.DailyRetentionDays, 1, maxRetentionDays)
 	if err := ValidateSchedule(c.DailySchedule); err != nil {
 		p.Addf("dailySchedule", "%s", err.Error())
 	}
-	weekly, monthly := deref(c.WeeklyRetentionDays), deref(c.MonthlyRetentionDays)
+	weekly, monthly := c.WeeklyRetentionDays, c.MonthlyRetentionDays
 	if weekly != 0 {
 		if err := ValidateSchedule(c.WeeklySchedule); err != nil {
 			p.Addf("weeklySchedule", "%s", err.Error())
@@ -209,11 +192,4 @@ func (c Config) validateLock(p *check.Problems) {
 			p.Addf(r.Name+"RetentionDays", "is %d, outside the vault lock's %d to %d days (vaultLockMinRetentionDays, vaultLockMaxRetentionDays); AWS Backup would fail every %s job (and its DR copy)", r.RetentionDays, lo, hi, r.Name)
 		}
 	}
-}
-
-func deref(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

@@ -12,11 +12,11 @@ func TestDefaultConfigIsValid(t *testing.T) {
 	t.Parallel()
 	require.NoError(t, backup.DefaultConfig().Validate())
 
-	// Each call hands out its own pointers: decoding one stack's value over
+	// Each call hands out its own values: decoding one stack's value over
 	// the defaults must not change the next caller's defaults.
 	a, b := backup.DefaultConfig(), backup.DefaultConfig()
-	*a.WeeklyRetentionDays = 0
-	require.Equal(t, 90, *b.WeeklyRetentionDays)
+	a.WeeklyRetentionDays = 0
+	require.Equal(t, 90, b.WeeklyRetentionDays)
 }
 
 func TestConfigValidate(t *testing.T) {
@@ -27,10 +27,10 @@ func TestConfigValidate(t *testing.T) {
 		wantErr string // "" means valid
 	}{
 		{name: "prod-like", mutate: func(c *backup.Config) {
-			c.DRRegion, c.VaultLock, c.MonthlyRetentionDays = "us-west-2", true, new(400)
+			c.DRRegion, c.VaultLock, c.MonthlyRetentionDays = "us-west-2", true, 400
 		}},
 		{name: "weekly and monthly off", mutate: func(c *backup.Config) {
-			c.WeeklyRetentionDays, c.MonthlyRetentionDays = new(0), new(0)
+			c.WeeklyRetentionDays, c.MonthlyRetentionDays = 0, 0
 			// Schedules of rules that are off are not judged.
 			c.WeeklySchedule, c.MonthlySchedule = "nonsense", "nonsense"
 		}},
@@ -39,15 +39,15 @@ func TestConfigValidate(t *testing.T) {
 		{name: "daily schedule", mutate: func(c *backup.Config) { c.DailySchedule = "0 23 * * *" }, wantErr: `dailySchedule: must be an AWS Backup cron expression`},
 		{name: "weekly schedule", mutate: func(c *backup.Config) { c.WeeklySchedule = "cron(0 23 * * SAT *)" }, wantErr: `weeklySchedule: must have "?" in exactly one of day-of-month and day-of-week`},
 		{name: "monthly schedule", mutate: func(c *backup.Config) { c.MonthlySchedule = "cron(*/5 23 1 * ? *)" }, wantErr: `monthlySchedule: must start at a fixed minute`},
-		{name: "weekly shorter than daily", mutate: func(c *backup.Config) { c.WeeklyRetentionDays = new(30) }, wantErr: "weeklyRetentionDays: must be 0 (off) or between dailyRetentionDays (35) and 36500, got 30"},
-		{name: "weekly negative", mutate: func(c *backup.Config) { c.WeeklyRetentionDays = new(-1) }, wantErr: "weeklyRetentionDays: must be 0 (off) or between"},
-		{name: "monthly shorter than weekly", mutate: func(c *backup.Config) { c.MonthlyRetentionDays = new(60) }, wantErr: "monthlyRetentionDays: must be 0 (off) or between weeklyRetentionDays (90) and 36500, got 60"},
+		{name: "weekly shorter than daily", mutate: func(c *backup.Config) { c.WeeklyRetentionDays = 30 }, wantErr: "weeklyRetentionDays: must be 0 (off) or between dailyRetentionDays (35) and 36500, got 30"},
+		{name: "weekly negative", mutate: func(c *backup.Config) { c.WeeklyRetentionDays = -1 }, wantErr: "weeklyRetentionDays: must be 0 (off) or between"},
+		{name: "monthly shorter than weekly", mutate: func(c *backup.Config) { c.MonthlyRetentionDays = 60 }, wantErr: "monthlyRetentionDays: must be 0 (off) or between weeklyRetentionDays (90) and 36500, got 60"},
 		{name: "monthly shorter than daily", mutate: func(c *backup.Config) {
-			c.WeeklyRetentionDays, c.MonthlyRetentionDays = new(0), new(30)
+			c.WeeklyRetentionDays, c.MonthlyRetentionDays = 0, 30
 		}, wantErr: "monthlyRetentionDays: must be 0 (off) or between dailyRetentionDays (35) and 36500, got 30"},
 		{name: "cold storage too late", mutate: func(c *backup.Config) { c.MonthlyColdStorageAfterDays = 300 }, wantErr: "monthlyColdStorageAfterDays: leaves 65 days in cold storage before monthlyRetentionDays (365) deletes the recovery point; AWS Backup needs at least 90, so set it to at most 275 or raise monthlyRetentionDays to at least 390"},
 		{name: "cold storage without monthly", mutate: func(c *backup.Config) {
-			c.MonthlyRetentionDays, c.MonthlyColdStorageAfterDays = new(0), 30
+			c.MonthlyRetentionDays, c.MonthlyColdStorageAfterDays = 0, 30
 		}, wantErr: "monthlyColdStorageAfterDays: needs the monthly rule"},
 		{name: "cold storage negative", mutate: func(c *backup.Config) { c.MonthlyColdStorageAfterDays = -1 }, wantErr: "monthlyColdStorageAfterDays: must be 0 (never) or a positive number of days, got -1"},
 		{name: "start window", mutate: func(c *backup.Config) { c.StartWindowMinutes = 30 }, wantErr: "startWindowMinutes: must be between 60 and 720, got 30"},
@@ -92,6 +92,21 @@ func TestConfigValidateReportsEverything(t *testing.T) {
 	c.DailyRetentionDays, c.DRRegion, c.StartWindowMinutes = 0, "mars", 10
 	err := c.Validate()
 	for _, want := range []string{"dailyRetentionDays:", "drRegion:", "startWindowMinutes:"} {
+		require.ErrorContains(t, err, want)
+	}
+}
+
+func TestConfigValidateSeveralProblems(t *testing.T) {
+	t.Parallel()
+	c := backup.DefaultConfig()
+	c.DailySchedule, c.WeeklyRetentionDays = "rate(1 day)", 10
+	c.VaultLock, c.VaultLockMinRetentionDays = true, 40
+	err := c.Validate()
+	for _, want := range []string{
+		`dailySchedule: must be an AWS Backup cron expression`,
+		"weeklyRetentionDays: must be 0 (off) or between dailyRetentionDays (35) and 36500, got 10",
+		"dailyRetentionDays: is 35, outside the vault lock's 40 to 400 days",
+	} {
 		require.ErrorContains(t, err, want)
 	}
 }

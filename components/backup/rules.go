@@ -23,10 +23,10 @@ type Rule struct {
 // the DR region on weekly and monthly days.
 func (c Config) Rules(dr bool) []Rule {
 	out := []Rule{{Name: "daily", Schedule: c.DailySchedule, RetentionDays: c.DailyRetentionDays}}
-	if w := deref(c.WeeklyRetentionDays); w != 0 {
+	if w := c.WeeklyRetentionDays; w != 0 {
 		out = append(out, Rule{Name: "weekly", Schedule: c.WeeklySchedule, RetentionDays: w})
 	}
-	if m := deref(c.MonthlyRetentionDays); m != 0 {
+	if m := c.MonthlyRetentionDays; m != 0 {
 		out = append(out, Rule{Name: "monthly", Schedule: c.MonthlySchedule, RetentionDays: m,
 			ColdStorageAfterDays: c.MonthlyColdStorageAfterDays})
 	}

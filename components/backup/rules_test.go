@@ -29,7 +29,7 @@ func TestRules(t *testing.T) {
 		}},
 		{name: "off rules and cold storage", cfg: func() backup.Config {
 			c := backup.DefaultConfig()
-			c.WeeklyRetentionDays = new(0)
+			c.WeeklyRetentionDays = 0
 			c.MonthlyColdStorageAfterDays = 30
 			return c
 		}, want: []backup.Rule{

@@ -35,8 +35,9 @@ const passwordLength = 32
 
 // BrokerArgs configures a Broker.
 type BrokerArgs struct {
-	// Config holds the settings that decide what is created (see Config for
-	// each field's default).
+	// Config holds the settings that decide what is created: start from
+	// DefaultConfig (see Config for each field's default) and check it with
+	// Config.Validate; NewBroker uses it as given.
 	Config
 	// Account is where the broker is created; required.
 	Account parts.Account
@@ -93,14 +94,10 @@ func NewBroker(ctx *pulumi.Context, name string, args *BrokerArgs, opts ...pulum
 	if args == nil {
 		return nil, fmt.Errorf("broker %q: args are required", name)
 	}
-	cfg := args.withDefaults()
-	var subnets []pulumi.StringInput
-	var subnetErr error
-	if _, known := subnetsNeeded[cfg.DeploymentMode]; known { // else Validate reports the mode
-		subnets, subnetErr = SubnetsFor(cfg.DeploymentMode, args.SubnetIDs)
-	}
+	cfg := args.Config
+	subnets, subnetErr := SubnetsFor(cfg.DeploymentMode, args.SubnetIDs)
 	_, confErr := ParseConf(RabbitMQConf)
-	if err := errors.Join(cfg.Validate(), subnetErr, validateArgs(name, args), args.Account.Validate(), confErr); err != nil {
+	if err := errors.Join(subnetErr, validateArgs(name, args), args.Account.Validate(), confErr); err != nil {
 		return nil, fmt.Errorf("broker %q: %w", name, err)
 	}
 

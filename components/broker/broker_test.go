@@ -41,6 +41,13 @@ func baseArgs(cfg broker.Config) *broker.BrokerArgs {
 	return &broker.BrokerArgs{Config: cfg, Account: offlinetest.Account, VPCID: pulumi.String("vpc-1"), SubnetIDs: privateSubnets(3)}
 }
 
+// config is how a Go caller builds a Config: the defaults, with edit applied.
+func config(edit func(*broker.Config)) broker.Config {
+	c := broker.DefaultConfig()
+	edit(&c)
+	return c
+}
+
 // deploy runs NewBroker with cfg and returns what was registered and the component.
 func deploy(t *testing.T, cfg broker.Config, mutate ...func(*broker.BrokerArgs)) (*offline.Recorder, *broker.Broker) {
 	t.Helper()
@@ -57,11 +64,11 @@ func deploy(t *testing.T, cfg broker.Config, mutate ...func(*broker.BrokerArgs))
 	return rec, b
 }
 
-var dev = broker.Config{DeploymentMode: broker.SingleInstance, HostInstanceType: "mq.t3.micro"}
+var dev = config(func(c *broker.Config) { c.DeploymentMode, c.HostInstanceType = broker.SingleInstance, "mq.t3.micro" })
 
 func TestDefaults(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, broker.Config{})
+	rec, _ := deploy(t, broker.DefaultConfig())
 
 	counts := rec.CountByType()
 	require.Equal(t, 1, counts[broker.TypeToken])
@@ -100,8 +107,8 @@ func TestDeploymentModeSubnets(t *testing.T) {
 	}{
 		{"single instance: the first private subnet", dev, 3, []string{"subnet-private-a"}},
 		{"single instance in a one-zone list", dev, 1, []string{"subnet-private-a"}},
-		{"cluster: three zones", broker.Config{DeploymentMode: broker.ClusterMultiAZ}, 3, []string{"subnet-private-a", "subnet-private-b", "subnet-private-c"}},
-		{"cluster: the first three of four", broker.Config{DeploymentMode: broker.ClusterMultiAZ}, 4, []string{"subnet-private-a", "subnet-private-b", "subnet-private-c"}},
+		{"cluster: three zones", config(func(c *broker.Config) { c.DeploymentMode = broker.ClusterMultiAZ }), 3, []string{"subnet-private-a", "subnet-private-b", "subnet-private-c"}},
+		{"cluster: the first three of four", config(func(c *broker.Config) { c.DeploymentMode = broker.ClusterMultiAZ }), 4, []string{"subnet-private-a", "subnet-private-b", "subnet-private-c"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,7 +123,7 @@ func TestDeploymentModeSubnets(t *testing.T) {
 
 func TestPrivateAndTLSOnly(t *testing.T) {
 	t.Parallel()
-	rec, brk := deploy(t, broker.Config{}, func(a *broker.BrokerArgs) {
+	rec, brk := deploy(t, broker.DefaultConfig(), func(a *broker.BrokerArgs) {
 		a.IngressFrom = map[string]pulumi.StringInput{"eks-nodes": pulumi.String("sg-nodes"), "bastion": pulumi.String("sg-bastion")}
 	})
 	b := rec.Find(tBroker, "broker")
@@ -156,7 +163,7 @@ func TestPrivateAndTLSOnly(t *testing.T) {
 // component's key protects the secret only.
 func TestEncryptionAtRestIsAWSOwned(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, broker.Config{})
+	rec, _ := deploy(t, broker.DefaultConfig())
 	b := rec.Find(tBroker, "broker")
 	require.False(t, offlinetest.Has(b, "encryptionOptions"))
 	key := offlinetest.Only(t, rec, tKey)
@@ -166,7 +173,7 @@ func TestEncryptionAtRestIsAWSOwned(t *testing.T) {
 
 func TestCredentials(t *testing.T) {
 	t.Parallel()
-	rec, brk := deploy(t, broker.Config{AdminUsername: "ops"})
+	rec, brk := deploy(t, config(func(c *broker.Config) { c.AdminUsername = "ops" }))
 	pw := offlinetest.Only(t, rec, tPassword)
 	require.GreaterOrEqual(t, offlinetest.Num(t, pw, "length"), 12.0)
 	require.False(t, offlinetest.Bool(t, pw, "special"), "no commas, colons or equals signs")
@@ -205,7 +212,7 @@ func TestCredentials(t *testing.T) {
 
 func TestConfiguration(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, broker.Config{EngineVersion: "4.2", HostInstanceType: "mq.m7g.large"})
+	rec, _ := deploy(t, config(func(c *broker.Config) { c.EngineVersion, c.HostInstanceType = "4.2", "mq.m7g.large" }))
 	conf := offlinetest.Only(t, rec, tConfiguration)
 	require.Equal(t, "RabbitMQ", offlinetest.Str(t, conf, "engineType"))
 	require.Equal(t, "4.2", offlinetest.Str(t, conf, "engineVersion"), "the configuration's version follows the broker's")
@@ -220,7 +227,7 @@ func TestConfiguration(t *testing.T) {
 
 func TestLogs(t *testing.T) {
 	t.Parallel()
-	rec, brk := deploy(t, broker.Config{})
+	rec, brk := deploy(t, broker.DefaultConfig())
 	b := rec.Find(tBroker, "broker")
 	require.True(t, offlinetest.Bool(t, b, "logs.general"))
 	require.False(t, offlinetest.Has(b, "logs.audit"), "RabbitMQ has no audit log; the API rejects it")
@@ -232,7 +239,7 @@ func TestProtect(t *testing.T) {
 	for _, protect := range []bool{false, true} {
 		t.Run(fmt.Sprint(protect), func(t *testing.T) {
 			t.Parallel()
-			rec, _ := deploy(t, broker.Config{}, func(a *broker.BrokerArgs) { a.Protect = protect })
+			rec, _ := deploy(t, broker.DefaultConfig(), func(a *broker.BrokerArgs) { a.Protect = protect })
 			for _, typ := range []string{tBroker, tKey, tSecret} {
 				require.Equal(t, protect, offlinetest.Only(t, rec, typ).Protect, typ)
 			}
@@ -243,7 +250,7 @@ func TestProtect(t *testing.T) {
 
 func TestEveryChildIsParentedAndTagged(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, broker.Config{}, func(a *broker.BrokerArgs) {
+	rec, _ := deploy(t, broker.DefaultConfig(), func(a *broker.BrokerArgs) {
 		a.Tags = map[string]string{"Team": "platform"}
 		a.IngressFrom = map[string]pulumi.StringInput{"eks-nodes": pulumi.String("sg-nodes")}
 	})
@@ -280,26 +287,29 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		wantErr []string
 	}{
 		{name: "nil args", args: func() *broker.BrokerArgs { return nil }, wantErr: []string{`broker "broker": args are required`}},
-		{name: "no account", args: func() *broker.BrokerArgs { a := baseArgs(broker.Config{}); a.Account = parts.Account{}; return a }, wantErr: []string{"account: ID, Region and Partition are required"}},
-		{name: "no vpc", args: func() *broker.BrokerArgs { a := baseArgs(broker.Config{}); a.VPCID = nil; return a }, wantErr: []string{"vpcId: is required"}},
-		{name: "unknown deployment mode", args: with(broker.Config{DeploymentMode: "MULTI_AZ"}, 3), wantErr: []string{`deploymentMode: must be one of "SINGLE_INSTANCE", "CLUSTER_MULTI_AZ", got "MULTI_AZ"`}},
-		{name: "micro cluster", args: with(broker.Config{DeploymentMode: broker.ClusterMultiAZ, HostInstanceType: "mq.t3.micro"}, 3), wantErr: []string{"hostInstanceType: mq.t3.micro runs only as SINGLE_INSTANCE"}},
-		{name: "old engine", args: with(broker.Config{EngineVersion: "3.12"}, 3), wantErr: []string{`engineVersion: must be 3.13 or later, got "3.12"`}},
-		{name: "cluster in two zones", args: with(broker.Config{DeploymentMode: broker.ClusterMultiAZ}, 2), wantErr: []string{"subnetIds: deploymentMode CLUSTER_MULTI_AZ needs 3 private subnets in different zones, got 2"}},
+		{name: "no account", args: func() *broker.BrokerArgs {
+			a := baseArgs(broker.DefaultConfig())
+			a.Account = parts.Account{}
+			return a
+		}, wantErr: []string{"account: ID, Region and Partition are required"}},
+		{name: "no vpc", args: func() *broker.BrokerArgs { a := baseArgs(broker.DefaultConfig()); a.VPCID = nil; return a }, wantErr: []string{"vpcId: is required"}},
+		// The configuration is Validate's (config_test.go); the subnets it
+		// needs are checked here, and a mode with no subnet plan is refused.
+		{name: "unknown deployment mode", args: with(config(func(c *broker.Config) { c.DeploymentMode = "MULTI_AZ" }), 3), wantErr: []string{`deploymentMode: unknown deployment mode "MULTI_AZ"`}},
+		{name: "cluster in two zones", args: with(config(func(c *broker.Config) { c.DeploymentMode = broker.ClusterMultiAZ }), 2), wantErr: []string{"subnetIds: deploymentMode CLUSTER_MULTI_AZ needs 3 private subnets in different zones, got 2"}},
 		{name: "single instance without subnets", args: with(dev, 0), wantErr: []string{"subnetIds: deploymentMode SINGLE_INSTANCE needs 1 private subnets in different zones, got 0"}},
 		{name: "bad source", args: func() *broker.BrokerArgs {
-			a := baseArgs(broker.Config{})
+			a := baseArgs(broker.DefaultConfig())
 			a.IngressFrom = map[string]pulumi.StringInput{"EKS": pulumi.String("sg-1")}
 			return a
 		}, wantErr: []string{`ingressFrom["EKS"]: source names must be lower-case`}},
-		{name: "bad name", cname: "Broker_1", args: with(broker.Config{}, 3), wantErr: []string{"name: must be 1 to 42 lower-case letters"}},
-		{name: "several problems at once", args: with(broker.Config{
-			EngineVersion: "3.13.7", HostInstanceType: "large", AdminUsername: "guest", MaintenanceDay: "someday",
-		}, 3), wantErr: []string{
-			"engineVersion: must be major.minor only (3.13)",
-			`hostInstanceType: must be an Amazon MQ instance type`,
-			`adminUsername: must not be "guest"`,
-			`maintenanceDay: must be one of "MONDAY"`,
+		{name: "bad name", cname: "Broker_1", args: with(broker.DefaultConfig(), 3), wantErr: []string{"name: must be 1 to 42 lower-case letters"}},
+		{name: "several problems at once", cname: "Broker_1", args: func() *broker.BrokerArgs {
+			a := baseArgs(dev)
+			a.VPCID, a.SubnetIDs = nil, nil
+			return a
+		}, wantErr: []string{
+			"name: must be 1 to 42 lower-case letters", "vpcId: is required", "subnetIds: deploymentMode SINGLE_INSTANCE needs 1 private subnets",
 		}},
 	}
 	for _, tt := range tests {

@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -46,7 +45,11 @@ type Config struct {
 	ApplyImmediately bool `json:"applyImmediately"`
 }
 
-// DefaultConfig returns the defaults every field falls back to.
+// DefaultConfig returns the configuration of a stack that sets nothing in
+// platform:broker: the one place its defaults are written. The stack decodes
+// the stack file's object over it, so an absent key keeps its default and a
+// present one (0 and false included) is meant. A Go caller starts from it and
+// changes fields: a Config literal's zero fields are zeros, not defaults.
 func DefaultConfig() Config {
 	return Config{
 		EngineVersion:    "3.13",
@@ -58,18 +61,6 @@ func DefaultConfig() Config {
 	}
 }
 
-// withDefaults fills zero-valued fields, for callers that build Config in Go.
-func (c Config) withDefaults() Config {
-	d := DefaultConfig()
-	c.EngineVersion = cmp.Or(c.EngineVersion, d.EngineVersion)
-	c.HostInstanceType = cmp.Or(c.HostInstanceType, d.HostInstanceType)
-	c.DeploymentMode = cmp.Or(c.DeploymentMode, d.DeploymentMode)
-	c.AdminUsername = cmp.Or(c.AdminUsername, d.AdminUsername)
-	c.MaintenanceDay = cmp.Or(c.MaintenanceDay, d.MaintenanceDay)
-	c.MaintenanceTime = cmp.Or(c.MaintenanceTime, d.MaintenanceTime)
-	return c
-}
-
 var (
 	versionRE      = regexp.MustCompile(`^(\d+)\.(\d+)$`)
 	patchVersionRE = regexp.MustCompile(`^(\d+)\.(\d+)\.\d+$`)
@@ -78,7 +69,9 @@ var (
 	timeOfDayRE    = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
 )
 
-// Validate reports every problem with c, each naming its field.
+// Validate reports every problem with c, each naming its field. The stack runs
+// it when it loads platform:broker, before anything is registered; NewBroker
+// does not run it again, so a Go caller that builds a Config runs it first.
 func (c Config) Validate() error {
 	var p check.Problems
 	switch c.DeploymentMode {

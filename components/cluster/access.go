@@ -112,7 +112,7 @@ func AddressCount(ps []netip.Prefix) uint64 {
 // validateAPIAccess checks both paths and that the in-cluster layer has one.
 func (c Config) validateAPIAccess(p *check.Problems) {
 	a := c.APIAccess
-	if c.InClusterOn() && !a.HasPath() {
+	if c.InClusterLayer && !a.HasPath() {
 		p.Addf("apiAccess", "gives whoever runs `pulumi up` no way to the Kubernetes API, which the in-cluster layer (namespaces, Helm releases, the database bootstrap Job) is deployed through: "+
 			"set apiAccess.publicCidrs to your deploy runners' static egress CIDRs (public endpoint, restricted), "+
 			"or apiAccess.privateSources to the runners' subnet or VPN CIDR or security group (private endpoint, 443 from them; the runners must be in the VPC or a connected network), "+

@@ -43,7 +43,7 @@ func (b *builder) coreDNS() []pulumi.Resource {
 func (b *builder) addons(ph phase, deps []pulumi.Resource) ([]pulumi.Resource, error) {
 	var out []pulumi.Resource
 	for _, a := range b.cfg.Addons.list() {
-		if addonPhase(a.name) != ph || !a.cfg.On() {
+		if addonPhase(a.name) != ph || !a.cfg.Enabled {
 			continue
 		}
 		args := &eks.AddonArgs{

@@ -21,8 +21,9 @@ const TypeToken = "platform:compute:Cluster"
 
 // ClusterArgs configures a Cluster.
 type ClusterArgs struct {
-	// Config holds the settings that decide which resources exist (see
-	// Config for each field's default).
+	// Config holds the settings that decide which resources exist: start from
+	// DefaultConfig (see Config for each field's default) and check it with
+	// Config.Validate; NewCluster uses it as given.
 	Config
 	// Account is where the cluster is created; required.
 	Account parts.Account
@@ -134,9 +135,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if args == nil {
 		return nil, fmt.Errorf("cluster %q: args are required", name)
 	}
-	cfg := args.withDefaults()
+	cfg := args.Config
 	clusterName := parts.PhysicalName(ctx, name, 100)
-	if err := errors.Join(cfg.Validate(), args.Account.Validate(), validateArgs(args, clusterName)); err != nil {
+	if err := errors.Join(args.Account.Validate(), validateArgs(args, clusterName)); err != nil {
 		return nil, fmt.Errorf("cluster %q: %w", name, err)
 	}
 
@@ -171,10 +172,10 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 func validateArgs(args *ClusterArgs, clusterName string) error {
 	var p check.Problems
 	if args.VPCID == nil {
-		p.Addf("VPCID", "is required (the network's VPC ID)")
+		p.Addf("vpcId", "is required (the network's VPC ID)")
 	}
 	if args.SubnetIDs == nil {
-		p.Addf("SubnetIDs", "is required (the network's private subnet IDs)")
+		p.Addf("subnetIds", "is required (the network's private subnet IDs)")
 	}
 	for i, g := range args.NodeGroups {
 		if g.PerAZ && len(args.ZoneSubnets) == 0 {
@@ -183,7 +184,7 @@ func validateArgs(args *ClusterArgs, clusterName string) error {
 	}
 	for i, zs := range args.ZoneSubnets {
 		if zs.Zone == "" || zs.SubnetID == nil {
-			p.Addf(fmt.Sprintf("ZoneSubnets[%d]", i), "needs a zone and a subnet ID")
+			p.Addf(fmt.Sprintf("zoneSubnets[%d]", i), "needs a zone and a subnet ID")
 		}
 	}
 	if !ValidClusterName(clusterName) {
@@ -539,7 +540,7 @@ func policyKey(policy string) string {
 // autoscalerRole creates the Cluster Autoscaler's IRSA role when the
 // autoscaler is on.
 func (b *builder) autoscalerRole() error {
-	if !b.cfg.Autoscaler.On() {
+	if !b.cfg.Autoscaler.Enabled {
 		b.c.AutoscalerRoleARN = pulumi.String("").ToStringOutput()
 		return nil
 	}

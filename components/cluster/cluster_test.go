@@ -355,8 +355,8 @@ func TestManagedAddonsArePinnedAndOrdered(t *testing.T) {
 func TestDisabledAddonIsNotInstalled(t *testing.T) {
 	t.Parallel()
 	rec, c := runCluster(t, func(a *cluster.ClusterArgs) {
-		a.Addons.EBSCSIDriver = cluster.Addon{Enabled: new(false)}
-		a.DefaultStorageClass = new(false)
+		a.Addons.EBSCSIDriver = cluster.Addon{Enabled: false}
+		a.DefaultStorageClass = false
 		a.Addons.VPCCNI.Configuration = map[string]any{"enableNetworkPolicy": "true"}
 	})
 	require.Nil(t, rec.Find(tAddon, "eks-aws-ebs-csi-driver"))
@@ -424,7 +424,7 @@ func TestNodeGroupsFollowTheConfigList(t *testing.T) {
 		spot.MinSize, spot.MaxSize, spot.DesiredSize = 0, 10, new(1)
 		spot.DiskSizeGiB = 100
 		spot.MaxUnavailable = 3
-		spot.AutoRepair = new(false)
+		spot.AutoRepair = false
 		spot.Labels = map[string]string{"workload": "batch"}
 		spot.Taints = []cluster.Taint{{Key: "dedicated", Value: "batch", Effect: "NO_SCHEDULE"}, {Key: "spot", Effect: "PREFER_NO_SCHEDULE"}}
 		a.NodeGroups = append(a.NodeGroups, spot)
@@ -493,7 +493,11 @@ func TestDesiredSizeIgnoredExactlyWhenTheAutoscalerIsOn(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			rec, c := runCluster(t, func(a *cluster.ClusterArgs) { a.Autoscaler.Enabled = tt.enabled })
+			rec, c := runCluster(t, func(a *cluster.ClusterArgs) {
+				if tt.enabled != nil {
+					a.Autoscaler.Enabled = *tt.enabled
+				}
+			})
 			ng := offlinetest.Find(t, rec, tNodeGroup, "eks-general")
 			role := rec.Find(tRole, "eks-autoscaler")
 			arn := offlinetest.Await(t, c.AutoscalerRoleARN).Value
@@ -669,26 +673,14 @@ func TestBadInputRegistersNothing(t *testing.T) {
 		mutate func(*cluster.ClusterArgs)
 		want   string
 	}{
-		{"min above max", func(a *cluster.ClusterArgs) { a.NodeGroups[0].MinSize, a.NodeGroups[0].MaxSize = 5, 3 }, "nodeGroups[0].maxSize: must be at least minSize (5), got 3"},
-		{"desired outside", func(a *cluster.ClusterArgs) { a.NodeGroups[0].DesiredSize = new(9) }, "nodeGroups[0].desiredSize: must be between minSize (2) and maxSize (6), got 9"},
-		{"no instance types", func(a *cluster.ClusterArgs) { a.NodeGroups[0].InstanceTypes = []string{} }, "nodeGroups[0].instanceTypes: at least one instance type"},
-		{"capacity type", func(a *cluster.ClusterArgs) { a.NodeGroups[0].CapacityType = "RESERVED" }, "nodeGroups[0].capacityType: must be one of"},
-		{"version", func(a *cluster.ClusterArgs) { a.Version = "1.3" }, "version: must be a Kubernetes minor version"},
-		{"no API path", func(a *cluster.ClusterArgs) { a.APIAccess = cluster.APIAccess{} }, "apiAccess: gives whoever runs `pulumi up` no way to the Kubernetes API"},
-		{"public to the world", func(a *cluster.ClusterArgs) {
-			a.APIAccess.PublicCIDRs = []string{"0.0.0.0/0"}
-		}, "apiAccess.publicCidrs[0]: 0.0.0.0/0 covers reserved addresses"},
 		{"per-zone group without zones", func(a *cluster.ClusterArgs) { a.NodeGroups[0].PerAZ = true }, "nodeGroups[0].perAz: needs the private subnets by zone"},
-		{"duplicate node groups", func(a *cluster.ClusterArgs) { a.NodeGroups = append(a.NodeGroups, a.NodeGroups[0]) }, "nodeGroups[1].name"},
-		{"addon without version", func(a *cluster.ClusterArgs) {
-			a.Addons.EBSCSIDriver = cluster.Addon{Enabled: new(true)}
-		}, "addons.aws-ebs-csi-driver.version: is required"},
-		{"no VPC", func(a *cluster.ClusterArgs) { a.VPCID = nil }, "VPCID: is required"},
-		{"no subnets", func(a *cluster.ClusterArgs) { a.SubnetIDs = nil }, "SubnetIDs: is required"},
+		{"no VPC", func(a *cluster.ClusterArgs) { a.VPCID = nil }, "vpcId: is required"},
+		{"no subnets", func(a *cluster.ClusterArgs) { a.SubnetIDs = nil }, "subnetIds: is required"},
 		{"no account", func(a *cluster.ClusterArgs) { a.Account.ID = "" }, "account:"},
 		{"admin in another partition", func(a *cluster.ClusterArgs) {
 			a.AdminRoleARNs = []string{"arn:aws-cn:iam::123456789012:role/admin"}
 		}, `adminRoleArns[0]: "arn:aws-cn:iam::123456789012:role/admin" is not in the account's partition "aws"`},
+		{"bad zone subnet", func(a *cluster.ClusterArgs) { a.ZoneSubnets = []cluster.ZoneSubnet{{Zone: "us-east-1a"}} }, "zoneSubnets[0]: needs a zone and a subnet ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -717,15 +709,17 @@ func TestNilArgsIsAnError(t *testing.T) {
 	require.Empty(t, rec.Resources())
 }
 
-func TestGoCallersGetDefaults(t *testing.T) {
+// A Go caller starts from the defaults and sets what has none.
+func TestGoCallersStartFromDefaults(t *testing.T) {
 	t.Parallel()
 	rec, _ := runCluster(t, func(a *cluster.ClusterArgs) {
-		a.Config = cluster.Config{
-			AdminRoleARNs: []string{adminARN},
-			APIAccess:     cluster.APIAccess{PublicCIDRs: []string{"52.95.110.1/32"}},
-			Addons:        cluster.DefaultAddons(),
-			NodeGroups:    []cluster.NodeGroup{{Name: "small", InstanceTypes: []string{"t3.large"}, MinSize: 1, MaxSize: 2}},
-		}
+		a.Config = cluster.DefaultConfig()
+		a.AdminRoleARNs = []string{adminARN}
+		a.APIAccess = cluster.APIAccess{PublicCIDRs: []string{"52.95.110.1/32"}}
+		a.Addons = cluster.DefaultAddons()
+		g := cluster.DefaultNodeGroup()
+		g.Name, g.InstanceTypes, g.MinSize, g.MaxSize = "small", []string{"t3.large"}, 1, 2
+		a.NodeGroups = []cluster.NodeGroup{g}
 	})
 	require.Equal(t, cluster.DefaultVersion, offlinetest.Str(t, offlinetest.Find(t, rec, tCluster, "eks"), "version"))
 	require.Len(t, rec.ByType(tAddon), 5)

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -79,7 +78,7 @@ type Config struct {
 	// Kubernetes provider: namespaces, the StorageClass, the Cluster
 	// Autoscaler and metrics-server releases and the database role
 	// bootstrap Job. Default true; it needs an APIAccess path.
-	InClusterLayer *bool `json:"inClusterLayer,omitempty"`
+	InClusterLayer bool `json:"inClusterLayer"`
 	// LogRetentionDays is how long control-plane logs are kept; default 90.
 	LogRetentionDays int `json:"logRetentionDays"`
 	// Addons pins the managed add-ons; see DefaultConfig for the versions.
@@ -103,7 +102,7 @@ type Config struct {
 	// DefaultStorageClass creates "gp3-encrypted", the default StorageClass:
 	// gp3 volumes encrypted with the cluster's volume key through the EBS CSI
 	// driver; default true. Needs the aws-ebs-csi-driver add-on.
-	DefaultStorageClass *bool `json:"defaultStorageClass,omitempty"`
+	DefaultStorageClass bool `json:"defaultStorageClass"`
 }
 
 // APIAccess is how deployers reach the API server. Either path (or both)
@@ -143,9 +142,6 @@ type AccessSource struct {
 // HasPath reports whether deployers have any way to the API server.
 func (a APIAccess) HasPath() bool { return len(a.PublicCIDRs) > 0 || len(a.PrivateSources) > 0 }
 
-// InClusterOn reports whether the in-cluster layer is deployed.
-func (c Config) InClusterOn() bool { return isOn(c.InClusterLayer) }
-
 // Addons are the five managed add-ons the platform installs. JSON names are
 // the EKS add-on names.
 type Addons struct {
@@ -159,7 +155,7 @@ type Addons struct {
 // Addon pins one managed add-on.
 type Addon struct {
 	// Enabled installs the add-on; default true.
-	Enabled *bool `json:"enabled,omitempty"`
+	Enabled bool `json:"enabled"`
 	// Version is the add-on version ("v1.19.5-eksbuild.1"); required while
 	// the add-on is enabled, so nothing floats to "latest".
 	Version string `json:"version"`
@@ -167,9 +163,6 @@ type Addon struct {
 	// of `aws eks describe-addon-configuration`); default none.
 	Configuration map[string]any `json:"configuration,omitempty"`
 }
-
-// On reports whether the add-on is enabled.
-func (a Addon) On() bool { return isOn(a.Enabled) }
 
 // NodeGroup configures one managed node group.
 type NodeGroup struct {
@@ -207,7 +200,7 @@ type NodeGroup struct {
 	// for workloads that need IMDS and cannot use IRSA or Pod Identity.
 	MetadataHopLimit int `json:"metadataHopLimit"`
 	// AutoRepair lets EKS replace nodes that report unhealthy; default true.
-	AutoRepair *bool `json:"autoRepair,omitempty"`
+	AutoRepair bool `json:"autoRepair"`
 	// PerAZ creates one managed node group per availability zone instead
 	// of one spanning them all, each with the group's sizes and identical
 	// labels, so that the Cluster Autoscaler (balance-similar-node-groups)
@@ -262,7 +255,7 @@ type Taint struct {
 type Autoscaler struct {
 	// Enabled installs the autoscaler (Helm chart and IRSA role) and makes
 	// node groups ignore desiredSize after creation; default true.
-	Enabled *bool `json:"enabled,omitempty"`
+	Enabled bool `json:"enabled"`
 	// ChartVersion pins the kubernetes/autoscaler chart; default
 	// AutoscalerChartVersion.
 	ChartVersion string `json:"chartVersion"`
@@ -274,13 +267,10 @@ type Autoscaler struct {
 	Expander string `json:"expander"`
 }
 
-// On reports whether the autoscaler is enabled.
-func (a Autoscaler) On() bool { return isOn(a.Enabled) }
-
 // MetricsServer configures metrics-server.
 type MetricsServer struct {
 	// Enabled installs metrics-server; default true.
-	Enabled *bool `json:"enabled,omitempty"`
+	Enabled bool `json:"enabled"`
 	// ChartVersion pins the kubernetes-sigs/metrics-server chart; default
 	// MetricsServerChartVersion.
 	ChartVersion string `json:"chartVersion"`
@@ -289,28 +279,29 @@ type MetricsServer struct {
 	Replicas int `json:"replicas"`
 }
 
-// On reports whether metrics-server is enabled.
-func (m MetricsServer) On() bool { return isOn(m.Enabled) }
-
-// StorageClassOn reports whether the default StorageClass is created.
-func (c Config) StorageClassOn() bool { return isOn(c.DefaultStorageClass) }
-
-func isOn(b *bool) bool { return b == nil || *b }
-
-// DefaultConfig returns the defaults every field falls back to. Chart and
-// image versions are pinned to releases for DefaultVersion. Add-on versions
-// and AdminRoleARNs have no default: every stack pins its add-ons (an
-// enabled add-on without a version is an error) and names its admins, so
-// the defaults alone do not validate.
+// DefaultConfig returns the configuration of a stack that sets nothing in
+// platform:cluster: the one place its defaults are written (a node-group
+// entry's are DefaultNodeGroup's). The stack decodes the stack file's object
+// over it, so an absent key keeps its default and a present one (0 and false
+// included) is meant. A Go caller starts from it and changes fields: a Config
+// literal's zero fields are zeros, not defaults.
+//
+// Chart and image versions are pinned to releases for DefaultVersion.
+// Add-on versions and AdminRoleARNs have no default: every stack pins its
+// add-ons (an enabled add-on without a version is an error; DefaultAddons
+// has a set to pin) and names its admins, so the defaults alone do not
+// validate.
 func DefaultConfig() Config {
+	on := Addon{Enabled: true}
 	return Config{
 		Version:            DefaultVersion,
 		UpgradeSupportType: SupportStandard,
 		APIAccess:          APIAccess{PublicCIDRs: []string{}, PrivateSources: []AccessSource{}},
 		AdminRoleARNs:      []string{},
 		ViewerRoleARNs:     []string{},
+		InClusterLayer:     true,
 		LogRetentionDays:   90,
-		Addons:             Addons{},
+		Addons:             Addons{VPCCNI: on, KubeProxy: on, PodIdentityAgent: on, CoreDNS: on, EBSCSIDriver: on},
 		NodeGroups: []NodeGroup{func() NodeGroup {
 			g := DefaultNodeGroup()
 			g.Name = "general"
@@ -318,9 +309,10 @@ func DefaultConfig() Config {
 			g.MinSize, g.MaxSize = 2, 6
 			return g
 		}()},
-		Autoscaler:    Autoscaler{ChartVersion: AutoscalerChartVersion, ImageTag: AutoscalerImageTag, Expander: "least-waste"},
-		MetricsServer: MetricsServer{ChartVersion: MetricsServerChartVersion, Replicas: 2},
-		Namespaces:    []string{},
+		Autoscaler:          Autoscaler{Enabled: true, ChartVersion: AutoscalerChartVersion, ImageTag: AutoscalerImageTag, Expander: "least-waste"},
+		MetricsServer:       MetricsServer{Enabled: true, ChartVersion: MetricsServerChartVersion, Replicas: 2},
+		Namespaces:          []string{},
+		DefaultStorageClass: true,
 	}
 }
 
@@ -343,20 +335,21 @@ const (
 )
 
 // DefaultAddons returns add-on versions for Kubernetes 1.35
-// (DefaultVersion): a set to pin in a stack file (DefaultConfig pins none),
-// from the dated table catalog.EKSAddonVersions, which names its sources.
+// (DefaultVersion), all enabled: a set to pin in a stack file (DefaultConfig
+// pins none), from the dated table catalog.EKSAddonVersions, which names its
+// sources.
 // With real credentials `pulumi preview` checks every pin against
 // `eks.GetAddonVersion` for the cluster's version before anything is
 // registered, so a pin EKS does not offer fails there, naming the key.
 func DefaultAddons() Addons {
 	v := catalog.EKSAddonVersions[DefaultVersion]
-	return Addons{
-		VPCCNI:           Addon{Version: v["vpc-cni"]},
-		KubeProxy:        Addon{Version: v["kube-proxy"]},
-		PodIdentityAgent: Addon{Version: v["eks-pod-identity-agent"]},
-		CoreDNS:          Addon{Version: v["coredns"]},
-		EBSCSIDriver:     Addon{Version: v["aws-ebs-csi-driver"]},
-	}
+	a := DefaultConfig().Addons
+	a.VPCCNI.Version = v["vpc-cni"]
+	a.KubeProxy.Version = v["kube-proxy"]
+	a.PodIdentityAgent.Version = v["eks-pod-identity-agent"]
+	a.CoreDNS.Version = v["coredns"]
+	a.EBSCSIDriver.Version = v["aws-ebs-csi-driver"]
+	return a
 }
 
 // DefaultNodeGroup returns the defaults of a node-group entry; Name,
@@ -368,6 +361,7 @@ func DefaultNodeGroup() NodeGroup {
 		DiskSizeGiB:      50,
 		MaxUnavailable:   1,
 		MetadataHopLimit: 1,
+		AutoRepair:       true,
 	}
 }
 
@@ -398,38 +392,6 @@ func (t *Taint) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// withDefaults fills zero-valued fields, for callers that build Config in Go.
-func (c Config) withDefaults() Config {
-	d := DefaultConfig()
-	c.Version = cmp.Or(c.Version, d.Version)
-	c.UpgradeSupportType = cmp.Or(c.UpgradeSupportType, d.UpgradeSupportType)
-	c.LogRetentionDays = cmp.Or(c.LogRetentionDays, d.LogRetentionDays)
-	if c.NodeGroups == nil {
-		c.NodeGroups = d.NodeGroups
-	}
-	groups := make([]NodeGroup, len(c.NodeGroups))
-	for i, g := range c.NodeGroups {
-		groups[i] = g.withDefaults()
-	}
-	c.NodeGroups = groups
-	c.Autoscaler.ChartVersion = cmp.Or(c.Autoscaler.ChartVersion, d.Autoscaler.ChartVersion)
-	c.Autoscaler.ImageTag = cmp.Or(c.Autoscaler.ImageTag, d.Autoscaler.ImageTag)
-	c.Autoscaler.Expander = cmp.Or(c.Autoscaler.Expander, d.Autoscaler.Expander)
-	c.MetricsServer.ChartVersion = cmp.Or(c.MetricsServer.ChartVersion, d.MetricsServer.ChartVersion)
-	c.MetricsServer.Replicas = cmp.Or(c.MetricsServer.Replicas, d.MetricsServer.Replicas)
-	return c
-}
-
-func (g NodeGroup) withDefaults() NodeGroup {
-	d := DefaultNodeGroup()
-	g.CapacityType = cmp.Or(g.CapacityType, d.CapacityType)
-	g.AMIType = cmp.Or(g.AMIType, d.AMIType)
-	g.DiskSizeGiB = cmp.Or(g.DiskSizeGiB, d.DiskSizeGiB)
-	g.MaxUnavailable = cmp.Or(g.MaxUnavailable, d.MaxUnavailable)
-	g.MetadataHopLimit = cmp.Or(g.MetadataHopLimit, d.MetadataHopLimit)
-	return g
-}
-
 // Desired returns the group's initial size: DesiredSize, or MinSize.
 func (g NodeGroup) Desired() int {
 	if g.DesiredSize != nil {
@@ -455,7 +417,10 @@ var (
 // reservedNamespaces exist in every cluster or are created by this package.
 var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", PlatformNamespace}
 
-// Validate reports every problem with c, each naming its field.
+// Validate reports every problem with c, each naming its field. The stack runs
+// it when it loads platform:cluster, before anything is registered; NewCluster
+// and NewSystem do not run it again, so a Go caller that builds a Config runs
+// it first.
 func (c Config) Validate() error {
 	var p check.Problems
 	minor, versionOK := kubeMinor(c.Version)
@@ -499,7 +464,7 @@ func (c Config) Validate() error {
 		p.Addf(fmt.Sprintf("nodeGroups[%d].system", system), "the only node group cannot be dedicated to the system components: its taint would keep every workload off the cluster; add a group for workloads")
 	}
 
-	if c.Autoscaler.On() {
+	if c.Autoscaler.Enabled {
 		if !chartVersionRE.MatchString(c.Autoscaler.ChartVersion) {
 			p.Addf("autoscaler.chartVersion", "must pin a chart version such as %q, got %q", AutoscalerChartVersion, c.Autoscaler.ChartVersion)
 		}
@@ -510,7 +475,7 @@ func (c Config) Validate() error {
 		}
 		p.OneOf("autoscaler.expander", c.Autoscaler.Expander, Expanders...)
 	}
-	if c.MetricsServer.On() {
+	if c.MetricsServer.Enabled {
 		if !chartVersionRE.MatchString(c.MetricsServer.ChartVersion) {
 			p.Addf("metricsServer.chartVersion", "must pin a chart version such as %q, got %q", MetricsServerChartVersion, c.MetricsServer.ChartVersion)
 		}
@@ -530,7 +495,7 @@ func (c Config) Validate() error {
 		}
 		nsSeen[ns] = true
 	}
-	if c.StorageClassOn() && !c.Addons.EBSCSIDriver.On() {
+	if c.DefaultStorageClass && !c.Addons.EBSCSIDriver.Enabled {
 		p.Addf("defaultStorageClass", "needs the aws-ebs-csi-driver add-on; enable addons.aws-ebs-csi-driver or set defaultStorageClass to false")
 	}
 	return p.Err()
@@ -565,7 +530,7 @@ func (c Config) validateRoles(p *check.Problems) {
 
 func (c Config) validateAddons(p *check.Problems, minor int, versionOK bool) {
 	for _, a := range c.Addons.list() {
-		if !a.cfg.On() {
+		if !a.cfg.Enabled {
 			continue
 		}
 		path := "addons." + a.name
@@ -704,7 +669,7 @@ type namedAddon struct {
 func (a Addons) Pins() map[string]string {
 	out := map[string]string{}
 	for _, n := range a.list() {
-		if n.cfg.On() {
+		if n.cfg.Enabled {
 			out[n.name] = n.cfg.Version
 		}
 	}

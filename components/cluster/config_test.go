@@ -38,8 +38,8 @@ func TestDefaultConfigNeedsAdminRolesAndAddonVersions(t *testing.T) {
 	}
 
 	disabled := validConfig()
-	disabled.Addons.EBSCSIDriver = cluster.Addon{Enabled: new(false)}
-	disabled.DefaultStorageClass = new(false) // the class needs the driver
+	disabled.Addons.EBSCSIDriver = cluster.Addon{Enabled: false}
+	disabled.DefaultStorageClass = false // the class needs the driver
 	require.NoError(t, disabled.Validate(), "a disabled add-on needs no version")
 
 	require.NoError(t, validConfig().Validate())
@@ -51,13 +51,13 @@ func TestDefaultConfigValues(t *testing.T) {
 	require.Equal(t, "1.35", c.Version)
 	require.Equal(t, cluster.SupportStandard, c.UpgradeSupportType)
 	require.False(t, c.APIAccess.HasPath(), "no path by default: the stack must choose one")
-	require.True(t, c.InClusterOn())
+	require.True(t, c.InClusterLayer)
 	require.Equal(t, 90, c.LogRetentionDays)
-	require.True(t, c.Autoscaler.On())
-	require.True(t, c.MetricsServer.On())
-	require.True(t, c.StorageClassOn())
+	require.True(t, c.Autoscaler.Enabled)
+	require.True(t, c.MetricsServer.Enabled)
+	require.True(t, c.DefaultStorageClass)
 	for _, a := range []cluster.Addon{c.Addons.VPCCNI, c.Addons.KubeProxy, c.Addons.PodIdentityAgent, c.Addons.CoreDNS, c.Addons.EBSCSIDriver} {
-		require.True(t, a.On(), "every add-on is on by default")
+		require.True(t, a.Enabled, "every add-on is on by default")
 		require.Empty(t, a.Version, "but its version is the stack's to pin")
 	}
 	require.Len(t, c.NodeGroups, 1)
@@ -171,9 +171,10 @@ func TestValidateReportsEachProblemWithItsField(t *testing.T) {
 		{"metrics-server chart", func(c *cluster.Config) { c.MetricsServer.ChartVersion = "" }, "metricsServer.chartVersion", "must pin"},
 		{"metrics-server replicas", func(c *cluster.Config) { c.MetricsServer.Replicas = 0 }, "metricsServer.replicas", "between 1 and 5"},
 		{"reserved namespace", func(c *cluster.Config) { c.Namespaces = []string{"kube-system"} }, "namespaces[0]", "exists already"},
+		{"namespace default", func(c *cluster.Config) { c.Namespaces = []string{"default"} }, "namespaces[0]", "exists already"},
 		{"bad namespace", func(c *cluster.Config) { c.Namespaces = []string{"Apps"} }, "namespaces[0]", "namespace name"},
 		{"duplicate namespace", func(c *cluster.Config) { c.Namespaces = []string{"apps", "apps"} }, "namespaces[1]", "listed twice"},
-		{"storage class without EBS CSI", func(c *cluster.Config) { c.Addons.EBSCSIDriver.Enabled = new(false) }, "defaultStorageClass", "aws-ebs-csi-driver"},
+		{"storage class without EBS CSI", func(c *cluster.Config) { c.Addons.EBSCSIDriver.Enabled = false }, "defaultStorageClass", "aws-ebs-csi-driver"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,6 +185,38 @@ func TestValidateReportsEachProblemWithItsField(t *testing.T) {
 			err := c.Validate()
 			require.Error(t, err)
 			requireFieldError(t, err, tt.path, tt.want)
+		})
+	}
+}
+
+// The problems a stack's value can have, each reported with its path.
+func TestConfigValidateRefuses(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(*cluster.Config)
+		want   string
+	}{
+		{"min above max", func(c *cluster.Config) { c.NodeGroups[0].MinSize, c.NodeGroups[0].MaxSize = 5, 3 }, "nodeGroups[0].maxSize: must be at least minSize (5), got 3"},
+		{"desired outside", func(c *cluster.Config) { c.NodeGroups[0].DesiredSize = new(9) }, "nodeGroups[0].desiredSize: must be between minSize (2) and maxSize (6), got 9"},
+		{"no instance types", func(c *cluster.Config) { c.NodeGroups[0].InstanceTypes = []string{} }, "nodeGroups[0].instanceTypes: at least one instance type"},
+		{"capacity type", func(c *cluster.Config) { c.NodeGroups[0].CapacityType = "RESERVED" }, "nodeGroups[0].capacityType: must be one of"},
+		{"version", func(c *cluster.Config) { c.Version = "1.3" }, "version: must be a Kubernetes minor version"},
+		{"no API path", func(c *cluster.Config) { c.APIAccess = cluster.APIAccess{} }, "apiAccess: gives whoever runs `pulumi up` no way to the Kubernetes API"},
+		{"public to the world", func(c *cluster.Config) {
+			c.APIAccess.PublicCIDRs = []string{"0.0.0.0/0"}
+		}, "apiAccess.publicCidrs[0]: 0.0.0.0/0 covers reserved addresses"},
+		{"duplicate node groups", func(c *cluster.Config) { c.NodeGroups = append(c.NodeGroups, c.NodeGroups[0]) }, "nodeGroups[1].name"},
+		{"addon without version", func(c *cluster.Config) {
+			c.Addons.EBSCSIDriver = cluster.Addon{Enabled: true}
+		}, "addons.aws-ebs-csi-driver.version: is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := validConfig()
+			tt.mutate(&c)
+			require.ErrorContains(t, c.Validate(), tt.want)
 		})
 	}
 }
@@ -214,7 +247,7 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 func TestDisabledAddonNeedsNoVersion(t *testing.T) {
 	t.Parallel()
 	c := validConfig()
-	c.Addons.CoreDNS = cluster.Addon{Enabled: new(false)}
+	c.Addons.CoreDNS = cluster.Addon{Enabled: false}
 	require.NoError(t, c.Validate())
 }
 
@@ -236,7 +269,7 @@ func TestAPIAccessShapesThatAreValid(t *testing.T) {
 	// Without the in-cluster layer, nothing needs the API.
 	c := validConfig()
 	c.APIAccess = cluster.APIAccess{}
-	c.InClusterLayer = new(false)
+	c.InClusterLayer = false
 	require.NoError(t, c.Validate())
 }
 
@@ -313,8 +346,8 @@ func TestDecodeFillsElementDefaults(t *testing.T) {
 	require.Equal(t, 1, c.NodeGroups[1].Desired())
 	require.Equal(t, 1, c.NodeGroups[1].MaxUnavailable)
 	require.Equal(t, "v1.14.3-eksbuild.3", c.Addons.CoreDNS.Version)
-	require.False(t, c.Addons.EBSCSIDriver.On())
-	require.False(t, c.Autoscaler.On())
+	require.False(t, c.Addons.EBSCSIDriver.Enabled)
+	require.False(t, c.Autoscaler.Enabled)
 	require.Equal(t, cluster.AutoscalerChartVersion, c.Autoscaler.ChartVersion)
 }
 

@@ -179,7 +179,7 @@ func (b *builder) nodeGroup(g NodeGroup, pl placement, lt *ec2.LaunchTemplate, d
 			}).(pulumi.StringOutput),
 		},
 		NodeRepairConfig: &eks.NodeGroupNodeRepairConfigArgs{
-			Enabled: pulumi.Bool(isOn(g.AutoRepair)),
+			Enabled: pulumi.Bool(g.AutoRepair),
 		},
 		Tags: b.tags(strings.TrimPrefix(pl.res, b.name), AutoscalerTags(b.clusterName)),
 	}
@@ -217,7 +217,7 @@ func (b *builder) nodeGroup(g NodeGroup, pl placement, lt *ec2.LaunchTemplate, d
 		args.Taints = ts
 	}
 	opts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn(deps)}
-	if b.cfg.Autoscaler.On() {
+	if b.cfg.Autoscaler.Enabled {
 		// The autoscaler owns the group's size between min and max; `pulumi
 		// up` must not reset it to the configured value.
 		opts = append(opts, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))

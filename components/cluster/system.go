@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -31,8 +30,9 @@ const StorageClassName = "gp3-encrypted"
 // NewSystem refuses to run against whatever cluster the ambient kubeconfig
 // points at.
 type SystemArgs struct {
-	// Config is the cluster's configuration (platform:cluster); NewSystem
-	// reads Namespaces, Autoscaler, MetricsServer and DefaultStorageClass.
+	// Config is the cluster's configuration (platform:cluster), the one
+	// NewCluster got; NewSystem reads Namespaces, Autoscaler, MetricsServer
+	// and DefaultStorageClass, as given.
 	Config
 	// ClusterName is Cluster.ClusterName; required.
 	ClusterName pulumi.StringInput
@@ -75,8 +75,8 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 	if args == nil {
 		return nil, fmt.Errorf("cluster system %q: args are required", name)
 	}
-	cfg := args.withDefaults()
-	if err := errors.Join(cfg.Validate(), validateSystemArgs(cfg, args, opts)); err != nil {
+	cfg := args.Config
+	if err := validateSystemArgs(cfg, args, opts); err != nil {
 		return nil, fmt.Errorf("cluster system %q: %w", name, err)
 	}
 
@@ -101,7 +101,7 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 	}
 	s.Namespaces = names.ToStringArrayOutput()
 
-	if cfg.StorageClassOn() {
+	if cfg.DefaultStorageClass {
 		if _, err := storagev1.NewStorageClass(ctx, name+"-"+StorageClassName, &storagev1.StorageClassArgs{
 			Metadata: &metav1.ObjectMetaArgs{
 				Name: pulumi.String(StorageClassName),
@@ -131,7 +131,7 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 	if len(args.DependsOn) > 0 {
 		releaseOpts = append(releaseOpts, pulumi.DependsOn(args.DependsOn))
 	}
-	if cfg.Autoscaler.On() {
+	if cfg.Autoscaler.Enabled {
 		if _, err := newRelease(ctx, name+"-cluster-autoscaler", releaseArgs{
 			Name:      "cluster-autoscaler",
 			Chart:     "cluster-autoscaler",
@@ -143,7 +143,7 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 			return nil, fmt.Errorf("cluster system %q: cluster autoscaler: %w", name, err)
 		}
 	}
-	if cfg.MetricsServer.On() {
+	if cfg.MetricsServer.Enabled {
 		if _, err := newRelease(ctx, name+"-metrics-server", releaseArgs{
 			Name:      "metrics-server",
 			Chart:     "metrics-server",
@@ -168,16 +168,16 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 func validateSystemArgs(cfg Config, args *SystemArgs, opts []pulumi.ResourceOption) error {
 	var p check.Problems
 	if args.ClusterName == nil {
-		p.Addf("ClusterName", "is required (Cluster.ClusterName)")
+		p.Addf("clusterName", "is required (Cluster.ClusterName)")
 	}
 	if args.Region == "" {
-		p.Addf("Region", "is required (Cluster.Region)")
+		p.Addf("region", "is required (Cluster.Region)")
 	}
-	if cfg.Autoscaler.On() && args.AutoscalerRoleARN == nil {
-		p.Addf("AutoscalerRoleARN", "is required while the autoscaler is enabled (Cluster.AutoscalerRoleARN)")
+	if cfg.Autoscaler.Enabled && args.AutoscalerRoleARN == nil {
+		p.Addf("autoscalerRoleArn", "is required while the autoscaler is enabled (Cluster.AutoscalerRoleARN)")
 	}
-	if cfg.StorageClassOn() && args.VolumeKMSKeyARN == nil {
-		p.Addf("VolumeKMSKeyARN", "is required while defaultStorageClass is on (Cluster.VolumeKMSKeyARN)")
+	if cfg.DefaultStorageClass && args.VolumeKMSKeyARN == nil {
+		p.Addf("volumeKmsKeyArn", "is required while defaultStorageClass is on (Cluster.VolumeKMSKeyARN)")
 	}
 	if !hasKubernetesProvider(opts) {
 		p.Addf("opts", "need the cluster's Kubernetes provider (pulumi.Provider(k8s) or pulumi.Providers(k8s)); without it the ambient kubeconfig's cluster would be changed")

@@ -181,9 +181,9 @@ func TestSystemSwitches(t *testing.T) {
 		namespaces               int
 	}{
 		{"defaults", nil, true, true, true, 3},
-		{"autoscaler off", func(c *cluster.Config) { c.Autoscaler.Enabled = new(false) }, false, true, true, 3},
-		{"metrics-server off", func(c *cluster.Config) { c.MetricsServer.Enabled = new(false) }, true, false, true, 3},
-		{"storage class off", func(c *cluster.Config) { c.DefaultStorageClass = new(false) }, true, true, false, 3},
+		{"autoscaler off", func(c *cluster.Config) { c.Autoscaler.Enabled = false }, false, true, true, 3},
+		{"metrics-server off", func(c *cluster.Config) { c.MetricsServer.Enabled = false }, true, false, true, 3},
+		{"storage class off", func(c *cluster.Config) { c.DefaultStorageClass = false }, true, true, false, 3},
 		{"no workload namespaces", func(c *cluster.Config) { c.Namespaces = nil }, true, true, true, 1},
 	}
 	for _, tt := range tests {
@@ -208,11 +208,10 @@ func TestSystemRefusesBadInput(t *testing.T) {
 	}{
 		{"nil args", func() *cluster.SystemArgs { return nil }, true, "args are required"},
 		{"no provider", func() *cluster.SystemArgs { return systemArgs() }, false, "need the cluster's Kubernetes provider"},
-		{"no cluster name", func() *cluster.SystemArgs { a := systemArgs(); a.ClusterName = nil; return a }, true, "ClusterName: is required"},
-		{"no region", func() *cluster.SystemArgs { a := systemArgs(); a.Region = ""; return a }, true, "Region: is required"},
-		{"autoscaler without role", func() *cluster.SystemArgs { a := systemArgs(); a.AutoscalerRoleARN = nil; return a }, true, "AutoscalerRoleARN: is required"},
-		{"storage class without key", func() *cluster.SystemArgs { a := systemArgs(); a.VolumeKMSKeyARN = nil; return a }, true, "VolumeKMSKeyARN: is required"},
-		{"bad namespace", func() *cluster.SystemArgs { a := systemArgs(); a.Namespaces = []string{"default"}; return a }, true, "namespaces[0]"},
+		{"no cluster name", func() *cluster.SystemArgs { a := systemArgs(); a.ClusterName = nil; return a }, true, "clusterName: is required"},
+		{"no region", func() *cluster.SystemArgs { a := systemArgs(); a.Region = ""; return a }, true, "region: is required"},
+		{"autoscaler without role", func() *cluster.SystemArgs { a := systemArgs(); a.AutoscalerRoleARN = nil; return a }, true, "autoscalerRoleArn: is required"},
+		{"storage class without key", func() *cluster.SystemArgs { a := systemArgs(); a.VolumeKMSKeyARN = nil; return a }, true, "volumeKmsKeyArn: is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,8 +246,8 @@ func TestSystemWithoutOptionalParts(t *testing.T) {
 			return err
 		}
 		a := systemArgs()
-		a.Autoscaler.Enabled = new(false)
-		a.DefaultStorageClass = new(false)
+		a.Autoscaler.Enabled = false
+		a.DefaultStorageClass = false
 		a.AutoscalerRoleARN, a.VolumeKMSKeyARN = nil, nil
 		_, err = cluster.NewSystem(ctx, "system", a, pulumi.Providers(k8s))
 		return err

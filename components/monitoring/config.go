@@ -1,7 +1,6 @@
 package monitoring
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
 
@@ -115,7 +114,12 @@ type NATThresholds struct {
 	PortAllocationErrors int `json:"portAllocationErrors"`
 }
 
-// DefaultConfig returns the defaults every field falls back to.
+// DefaultConfig returns the configuration of a stack that sets nothing in
+// platform:monitoring: the one place its defaults are written. The stack
+// decodes the stack file's object over it, so an absent key keeps its default
+// and a present one (0 and false included) is meant. A Go caller starts from
+// it and changes fields: a Config literal's zero fields are zeros, not
+// defaults.
 func DefaultConfig() Config {
 	return Config{
 		Subscriptions:     []Subscription{},
@@ -143,29 +147,6 @@ func DefaultConfig() Config {
 	}
 }
 
-// withDefaults fills zero-valued fields, for callers that build Config in Go.
-// Evictions and PortAllocationErrors default to 0, so a zero stays.
-func (c Config) withDefaults() Config {
-	d := DefaultConfig()
-	c.PeriodSeconds = cmp.Or(c.PeriodSeconds, d.PeriodSeconds)
-	c.EvaluationPeriods = cmp.Or(c.EvaluationPeriods, d.EvaluationPeriods)
-	c.DatapointsToAlarm = cmp.Or(c.DatapointsToAlarm, c.EvaluationPeriods)
-	c.Database.CPUPercent = cmp.Or(c.Database.CPUPercent, d.Database.CPUPercent)
-	c.Database.FreeStorageGiB = cmp.Or(c.Database.FreeStorageGiB, d.Database.FreeStorageGiB)
-	c.Database.FreeableMemoryMiB = cmp.Or(c.Database.FreeableMemoryMiB, d.Database.FreeableMemoryMiB)
-	c.Database.ReadLatencyP95Ms = cmp.Or(c.Database.ReadLatencyP95Ms, d.Database.ReadLatencyP95Ms)
-	c.Database.WriteLatencyP95Ms = cmp.Or(c.Database.WriteLatencyP95Ms, d.Database.WriteLatencyP95Ms)
-	c.Cache.EngineCPUPercent = cmp.Or(c.Cache.EngineCPUPercent, d.Cache.EngineCPUPercent)
-	c.Cache.MemoryPercent = cmp.Or(c.Cache.MemoryPercent, d.Cache.MemoryPercent)
-	c.Cache.ReplicationLagSeconds = cmp.Or(c.Cache.ReplicationLagSeconds, d.Cache.ReplicationLagSeconds)
-	c.Broker.MemoryPercent = cmp.Or(c.Broker.MemoryPercent, d.Broker.MemoryPercent)
-	c.Broker.DiskFreeLimitMultiple = cmp.Or(c.Broker.DiskFreeLimitMultiple, d.Broker.DiskFreeLimitMultiple)
-	if c.Subscriptions == nil {
-		c.Subscriptions = d.Subscriptions
-	}
-	return c
-}
-
 var (
 	emailRE  = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	httpsRE  = regexp.MustCompile(`^https://[^\s/]+(/\S*)?$`)
@@ -184,7 +165,10 @@ var endpointShape = map[string]struct {
 	ProtocolLambda: {lambdaRE, `a Lambda function ARN such as "arn:aws:lambda:us-east-1:123456789012:function:notify"`},
 }
 
-// Validate reports every problem with c, each naming its field.
+// Validate reports every problem with c, each naming its field. The stack runs
+// it when it loads platform:monitoring, before anything is registered;
+// NewMonitoring does not run it again, so a Go caller that builds a Config
+// runs it first.
 func (c Config) Validate() error {
 	var p check.Problems
 	seen := map[Subscription]int{}

@@ -86,3 +86,14 @@ func TestConfigValidateReportsEverything(t *testing.T) {
 		require.ErrorContains(t, err, want)
 	}
 }
+
+func TestConfigValidateSeveralProblems(t *testing.T) {
+	t.Parallel()
+	c := monitoring.DefaultConfig()
+	c.Subscriptions = []monitoring.Subscription{{Protocol: "email", Endpoint: "nobody"}}
+	c.Database.CPUPercent = 120
+	err := c.Validate()
+	for _, want := range []string{"subscriptions[0].endpoint: must be an email address", "database.cpuPercent: must be between 1 and 100, got 120"} {
+		require.ErrorContains(t, err, want)
+	}
+}

@@ -23,8 +23,9 @@ const maxCacheNodes = 6
 // MonitoringArgs configures a Monitoring. Each watched resource is optional:
 // leaving it unset creates no alarm for it.
 type MonitoringArgs struct {
-	// Config holds the subscriptions and thresholds (see Config for each
-	// field's default).
+	// Config holds the subscriptions and thresholds: start from DefaultConfig
+	// (see Config for each field's default) and check it with Config.Validate;
+	// NewMonitoring uses it as given.
 	Config
 	// Account is where the topic, alarms and dashboard are created; required.
 	Account parts.Account
@@ -109,12 +110,12 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	if args == nil {
 		return nil, fmt.Errorf("monitoring %q: args are required", name)
 	}
-	cfg := args.withDefaults()
+	cfg := args.Config
 	if cfg.Database.Connections == nil && args.DatabaseConnectionLimit > 0 {
 		cfg.Database.Connections = new(args.DatabaseConnectionLimit / 2)
 	}
 	dashboardName := parts.PhysicalName(ctx, name, 255)
-	if err := errors.Join(cfg.Validate(), args.Account.Validate(), validateArgs(args, dashboardName)); err != nil {
+	if err := errors.Join(args.Account.Validate(), validateArgs(args, dashboardName)); err != nil {
 		return nil, fmt.Errorf("monitoring %q: %w", name, err)
 	}
 	targets := watched(args)
@@ -146,7 +147,7 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 // component's name.
 func validateArgs(args *MonitoringArgs, dashboardName string) error {
 	var p check.Problems
-	if args.DatabaseInstanceID != nil && args.Config.Database.Connections == nil && args.DatabaseConnectionLimit < 2 {
+	if args.DatabaseInstanceID != nil && args.Database.Connections == nil && args.DatabaseConnectionLimit < 2 {
 		p.Addf("databaseConnectionLimit", "is required with databaseInstanceId when database.connections is not set (the alarm defaults to half of it), got %d", args.DatabaseConnectionLimit)
 	}
 	switch {

@@ -48,6 +48,13 @@ func watchAll(nodes int) func(*monitoring.MonitoringArgs) {
 	}
 }
 
+// config is how a Go caller builds a Config: the defaults, with edit applied.
+func config(edit func(*monitoring.Config)) monitoring.Config {
+	c := monitoring.DefaultConfig()
+	edit(&c)
+	return c
+}
+
 func deploy(t *testing.T, cfg monitoring.Config, mutate ...func(*monitoring.MonitoringArgs)) (*offline.Recorder, *monitoring.Monitoring) {
 	t.Helper()
 	args := &monitoring.MonitoringArgs{Config: cfg, Account: offlinetest.Account}
@@ -82,7 +89,7 @@ func alarmKeys(rec *offline.Recorder) []string {
 
 func TestEveryAlarm(t *testing.T) {
 	t.Parallel()
-	rec, mon := deploy(t, monitoring.Config{}, watchAll(3))
+	rec, mon := deploy(t, monitoring.DefaultConfig(), watchAll(3))
 	topicARN := offlinetest.OutputString(t, offlinetest.Only(t, rec, tTopic), "arn")
 
 	type want struct {
@@ -151,7 +158,9 @@ func TestEveryAlarm(t *testing.T) {
 
 func TestBrokerAlarmsUseMetricMath(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, monitoring.Config{Broker: monitoring.BrokerThresholds{MemoryPercent: 70, DiskFreeLimitMultiple: 3}}, watchAll(1))
+	rec, _ := deploy(t, config(func(c *monitoring.Config) {
+		c.Broker = monitoring.BrokerThresholds{MemoryPercent: 70, DiskFreeLimitMultiple: 3}
+	}), watchAll(1))
 	got := alarms(rec)
 	type query struct {
 		ID         string `json:"id"`
@@ -212,7 +221,7 @@ func TestReplicationLagOnlyWithReplicas(t *testing.T) {
 	for nodes, lag := range map[int]int{1: 0, 2: 2, 6: 6} {
 		t.Run(fmt.Sprint(nodes), func(t *testing.T) {
 			t.Parallel()
-			rec, _ := deploy(t, monitoring.Config{}, watchAll(nodes))
+			rec, _ := deploy(t, monitoring.DefaultConfig(), watchAll(nodes))
 			n, cache := 0, 0
 			for key := range alarms(rec) {
 				if strings.HasSuffix(key, "-replication-lag") {
@@ -230,7 +239,7 @@ func TestReplicationLagOnlyWithReplicas(t *testing.T) {
 
 func TestOneAlarmPerNATGatewayAndNodeGroup(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, monitoring.Config{}, func(a *monitoring.MonitoringArgs) {
+	rec, _ := deploy(t, monitoring.DefaultConfig(), func(a *monitoring.MonitoringArgs) {
 		a.NATGatewayIDs = []pulumi.StringInput{pulumi.String("nat-a"), pulumi.String("nat-b"), pulumi.String("nat-c")}
 		a.NodeGroups = []monitoring.NodeGroupWatch{{Name: "general", ASGName: pulumi.String("asg-1"), MinSize: 1, MaxSize: 4}}
 	})
@@ -242,12 +251,12 @@ func TestOneAlarmPerNATGatewayAndNodeGroup(t *testing.T) {
 
 func TestThresholdsAndEvaluationFromConfig(t *testing.T) {
 	t.Parallel()
-	cfg := monitoring.Config{
-		PeriodSeconds: 300, EvaluationPeriods: 5, DatapointsToAlarm: 2,
-		Database: monitoring.DatabaseThresholds{CPUPercent: 65, FreeStorageGiB: 20, FreeableMemoryMiB: 1024, Connections: new(450), ReadLatencyP95Ms: 8, WriteLatencyP95Ms: 12},
-		Cache:    monitoring.CacheThresholds{EngineCPUPercent: 70, MemoryPercent: 75, Evictions: 50, ReplicationLagSeconds: 2},
-		NAT:      monitoring.NATThresholds{PortAllocationErrors: 3},
-	}
+	cfg := config(func(c *monitoring.Config) {
+		c.PeriodSeconds, c.EvaluationPeriods, c.DatapointsToAlarm = 300, 5, 2
+		c.Database = monitoring.DatabaseThresholds{CPUPercent: 65, FreeStorageGiB: 20, FreeableMemoryMiB: 1024, Connections: new(450), ReadLatencyP95Ms: 8, WriteLatencyP95Ms: 12}
+		c.Cache = monitoring.CacheThresholds{EngineCPUPercent: 70, MemoryPercent: 75, Evictions: 50, ReplicationLagSeconds: 2}
+		c.NAT = monitoring.NATThresholds{PortAllocationErrors: 3}
+	})
 	rec, _ := deploy(t, cfg, watchAll(2))
 	got := alarms(rec)
 	for key, want := range map[string]float64{
@@ -269,7 +278,7 @@ func TestThresholdsAndEvaluationFromConfig(t *testing.T) {
 
 func TestTopicEncryptedWithAKeyCloudWatchMayUse(t *testing.T) {
 	t.Parallel()
-	rec, mon := deploy(t, monitoring.Config{}, watchAll(1))
+	rec, mon := deploy(t, monitoring.DefaultConfig(), watchAll(1))
 	key, topic := offlinetest.Only(t, rec, tKey), offlinetest.Only(t, rec, tTopic)
 	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, topic, "kmsMasterKeyId"), "the topic is encrypted with our key")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
@@ -320,7 +329,7 @@ func TestSubscriptions(t *testing.T) {
 		{Protocol: "https", Endpoint: "https://events.example.com/hook"},
 		{Protocol: "sqs", Endpoint: "arn:aws:sqs:us-east-1:123456789012:alerts"},
 	}
-	rec, _ := deploy(t, monitoring.Config{Subscriptions: subs})
+	rec, _ := deploy(t, config(func(c *monitoring.Config) { c.Subscriptions = subs }))
 	topicARN := offlinetest.OutputString(t, offlinetest.Only(t, rec, tTopic), "arn")
 	got := rec.ByType(tSubscription)
 	require.Len(t, got, len(subs))
@@ -332,7 +341,7 @@ func TestSubscriptions(t *testing.T) {
 	}
 
 	// Dropping one subscription keeps the others' resources (no re-confirmation).
-	rec2, _ := deploy(t, monitoring.Config{Subscriptions: subs[1:]})
+	rec2, _ := deploy(t, config(func(c *monitoring.Config) { c.Subscriptions = subs[1:] }))
 	for _, s := range subs[1:] {
 		offlinetest.Find(t, rec2, tSubscription, "monitoring-"+monitoring.SubscriptionKey(s))
 	}
@@ -341,7 +350,7 @@ func TestSubscriptions(t *testing.T) {
 
 func TestDashboardShowsTheAlarmedSignals(t *testing.T) {
 	t.Parallel()
-	rec, mon := deploy(t, monitoring.Config{}, watchAll(2))
+	rec, mon := deploy(t, monitoring.DefaultConfig(), watchAll(2))
 	dash := offlinetest.Only(t, rec, tDashboard)
 	require.Equal(t, "platform-test-monitoring", offlinetest.Str(t, dash, "dashboardName"))
 	widgets := parseDashboard(t, offlinetest.Str(t, dash, "dashboardBody"))
@@ -378,7 +387,7 @@ func TestDashboardShowsTheAlarmedSignals(t *testing.T) {
 
 func TestNothingWatched(t *testing.T) {
 	t.Parallel()
-	rec, mon := deploy(t, monitoring.Config{})
+	rec, mon := deploy(t, monitoring.DefaultConfig())
 	require.Empty(t, rec.ByType(tAlarm))
 	require.Empty(t, mon.AlarmKeys)
 	counts := rec.CountByType()
@@ -394,7 +403,7 @@ func TestProtect(t *testing.T) {
 	for _, protect := range []bool{false, true} {
 		t.Run(fmt.Sprint(protect), func(t *testing.T) {
 			t.Parallel()
-			rec, _ := deploy(t, monitoring.Config{}, watchAll(1), func(a *monitoring.MonitoringArgs) { a.Protect = protect })
+			rec, _ := deploy(t, monitoring.DefaultConfig(), watchAll(1), func(a *monitoring.MonitoringArgs) { a.Protect = protect })
 			require.Equal(t, protect, offlinetest.Only(t, rec, tKey).Protect)
 			require.Equal(t, 30.0, offlinetest.Num(t, offlinetest.Only(t, rec, tKey), "deletionWindowInDays"))
 			for _, r := range rec.ByType(tAlarm) {
@@ -406,7 +415,9 @@ func TestProtect(t *testing.T) {
 
 func TestEveryChildIsParentedAndTagged(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, monitoring.Config{Subscriptions: []monitoring.Subscription{{Protocol: "email", Endpoint: "a@example.com"}}},
+	rec, _ := deploy(t, config(func(c *monitoring.Config) {
+		c.Subscriptions = []monitoring.Subscription{{Protocol: "email", Endpoint: "a@example.com"}}
+	}),
 		watchAll(2), func(a *monitoring.MonitoringArgs) { a.Tags = map[string]string{"Team": "platform"} })
 	offlinetest.RequireParentedAndTagged(t, rec, monitoring.TypeToken, "monitoring", map[string]string{"Team": "platform"}, nil)
 	for _, typ := range []string{tAlarm, tTopic, tKey} {
@@ -416,7 +427,7 @@ func TestEveryChildIsParentedAndTagged(t *testing.T) {
 
 func TestOutputs(t *testing.T) {
 	t.Parallel()
-	rec, mon := deploy(t, monitoring.Config{}, watchAll(1))
+	rec, mon := deploy(t, monitoring.DefaultConfig(), watchAll(1))
 	names := offlinetest.Await(t, mon.AlarmNames).Value.([]string)
 	require.Len(t, names, len(mon.AlarmKeys))
 	for i, key := range mon.AlarmKeys {
@@ -430,7 +441,6 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		name    string
 		cname   string
 		nilArgs bool
-		cfg     monitoring.Config
 		mutate  func(a *monitoring.MonitoringArgs)
 		wantErr []string
 	}{
@@ -457,10 +467,11 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			"nodeGroups[3].minSize: must be between 0 and maxSize (3), got 5",
 		}},
 		{name: "bad name", cname: "my.monitoring", wantErr: []string{`name: the dashboard name "platform-test-my.monitoring"`}},
-		{name: "bad config", cfg: monitoring.Config{
-			Subscriptions: []monitoring.Subscription{{Protocol: "email", Endpoint: "nobody"}},
-			Database:      monitoring.DatabaseThresholds{CPUPercent: 120},
-		}, wantErr: []string{"subscriptions[0].endpoint: must be an email address", "database.cpuPercent: must be between 1 and 100, got 120"}},
+		{name: "several problems at once", cname: "my.monitoring", mutate: func(a *monitoring.MonitoringArgs) {
+			a.CacheNodeCount, a.NATGatewayIDs = 7, []pulumi.StringInput{nil}
+		}, wantErr: []string{
+			`name: the dashboard name "platform-test-my.monitoring"`, "cacheNodeCount: must be between 1 and 6, got 7", "natGatewayIds[0]: is nil",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -472,7 +483,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 				var args *monitoring.MonitoringArgs
 				if !tt.nilArgs {
-					args = &monitoring.MonitoringArgs{Config: tt.cfg, Account: offlinetest.Account}
+					args = &monitoring.MonitoringArgs{Config: monitoring.DefaultConfig(), Account: offlinetest.Account}
 					watchAll(1)(args)
 					if tt.mutate != nil {
 						tt.mutate(args)
@@ -495,7 +506,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 // and the topic's policy admits exactly those two publishers.
 func TestEventsReachTheTopic(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, monitoring.Config{}, watchAll(1), func(a *monitoring.MonitoringArgs) { a.BackupJobs = true })
+	rec, _ := deploy(t, monitoring.DefaultConfig(), watchAll(1), func(a *monitoring.MonitoringArgs) { a.BackupJobs = true })
 	topicARN := offlinetest.OutputString(t, offlinetest.Only(t, rec, tTopic), "arn")
 
 	rule := offlinetest.Only(t, rec, "aws:cloudwatch/eventRule:EventRule")
@@ -534,7 +545,7 @@ func TestEventsReachTheTopic(t *testing.T) {
 		events["Condition"].(map[string]any)["ArnEquals"].(map[string]any)["aws:SourceArn"], "and only that rule's")
 
 	// Without a database or backups, neither route exists.
-	rec2, _ := deploy(t, monitoring.Config{})
+	rec2, _ := deploy(t, monitoring.DefaultConfig())
 	require.Empty(t, rec2.ByType("aws:cloudwatch/eventRule:EventRule"))
 	require.Empty(t, rec2.ByType("aws:rds/eventSubscription:EventSubscription"))
 }

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"cmp"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -53,7 +52,11 @@ type Config struct {
 	FlowLogAggregationSeconds int `json:"flowLogAggregationSeconds"`
 }
 
-// DefaultConfig returns the defaults every field falls back to.
+// DefaultConfig returns the configuration of a stack that sets nothing in
+// platform:network: the one place its defaults are written. The stack decodes
+// the stack file's object over it, so an absent key keeps its default and a
+// present one (0 and false included) is meant. A Go caller starts from it and
+// changes fields: a Config literal's zero fields are zeros, not defaults.
 func DefaultConfig() Config {
 	return Config{
 		CIDR:                      "10.0.0.0/16",
@@ -69,28 +72,6 @@ func DefaultConfig() Config {
 	}
 }
 
-// withDefaults fills zero-valued fields, for callers that build Config in Go.
-func (c Config) withDefaults() Config {
-	d := DefaultConfig()
-	c.CIDR = cmp.Or(c.CIDR, d.CIDR)
-	if c.AZCount == 0 {
-		c.AZCount = d.AZCount
-		if n := len(c.AvailabilityZones); n > 0 {
-			c.AZCount = n
-		}
-	}
-	c.NATMode = cmp.Or(c.NATMode, d.NATMode)
-	c.PublicPrefixLength = cmp.Or(c.PublicPrefixLength, d.PublicPrefixLength)
-	c.PrivatePrefixLength = cmp.Or(c.PrivatePrefixLength, d.PrivatePrefixLength)
-	c.DataPrefixLength = cmp.Or(c.DataPrefixLength, d.DataPrefixLength)
-	if c.GatewayEndpoints == nil {
-		c.GatewayEndpoints = d.GatewayEndpoints
-	}
-	c.FlowLogRetentionDays = cmp.Or(c.FlowLogRetentionDays, d.FlowLogRetentionDays)
-	c.FlowLogAggregationSeconds = cmp.Or(c.FlowLogAggregationSeconds, d.FlowLogAggregationSeconds)
-	return c
-}
-
 var (
 	azNameRE      = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d[a-z]$`)
 	serviceNameRE = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)*$`)
@@ -98,7 +79,10 @@ var (
 
 // Validate reports every problem with c, each naming its field. It checks the
 // whole layout (CIDR carving included) when the zones are known from the
-// config; zones looked up from the region are checked again by NewVpc.
+// config; NewVpc lays the subnets out again in the zones it is given or
+// looks up. The stack runs Validate when it loads platform:network, before
+// anything is registered; NewVpc does not run it again, so a Go caller that
+// builds a Config runs it first.
 func (c Config) Validate() error {
 	var p check.Problems
 	vpc, err := netip.ParsePrefix(c.CIDR)

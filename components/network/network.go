@@ -22,8 +22,9 @@ const TypeToken = "platform:network:Vpc"
 
 // VpcArgs configures a Vpc.
 type VpcArgs struct {
-	// Config holds the settings that decide which resources exist (see
-	// Config for each field's default).
+	// Config holds the settings that decide which resources exist: start from
+	// DefaultConfig (see Config for each field's default) and check it with
+	// Config.Validate; NewVpc uses it as given.
 	Config
 	// Account is where the VPC is created; required.
 	Account parts.Account
@@ -92,14 +93,11 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	if args == nil {
 		return nil, fmt.Errorf("network %q: args are required", name)
 	}
-	cfg := args.withDefaults()
-	if err := errors.Join(cfg.Validate(), args.Account.Validate()); err != nil {
+	cfg := args.Config
+	if err := errors.Join(args.Account.Validate(), validateArgs(cfg, args)); err != nil {
 		return nil, fmt.Errorf("network %q: %w", name, err)
 	}
 	zones := slices.Clone(args.Zones)
-	if n := len(zones); n > 0 && n != cfg.AZCount {
-		return nil, fmt.Errorf("network %q: Zones lists %d zones but azCount is %d", name, n, cfg.AZCount)
-	}
 	if len(zones) == 0 {
 		var err error
 		if zones, err = ChooseZones(ctx, cfg, args.ExcludeZoneIDs, invokeOptions(opts)...); err != nil {
@@ -136,6 +134,15 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 		return nil, fmt.Errorf("network %q: registering outputs: %w", name, err)
 	}
 	return c, nil
+}
+
+// validateArgs checks the arguments that are not stack configuration.
+func validateArgs(cfg Config, args *VpcArgs) error {
+	var p check.Problems
+	if n := len(args.Zones); n > 0 && n != cfg.AZCount {
+		p.Addf("zones", "lists %d zones but azCount is %d", n, cfg.AZCount)
+	}
+	return p.Err()
 }
 
 // ChooseZones returns the configured zones, or the first AZCount zones of

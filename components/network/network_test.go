@@ -2,7 +2,6 @@ package network_test
 
 import (
 	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 
@@ -33,6 +32,13 @@ const (
 	tRolePolicy = "aws:iam/rolePolicy:RolePolicy"
 )
 
+// config is how a Go caller builds a Config: the defaults, with edit applied.
+func config(edit func(*network.Config)) network.Config {
+	c := network.DefaultConfig()
+	edit(&c)
+	return c
+}
+
 // deploy runs NewVpc with cfg and returns what was registered and the component.
 func deploy(t *testing.T, cfg network.Config, mutate ...func(*network.VpcArgs)) (*offline.Recorder, *network.Vpc) {
 	t.Helper()
@@ -51,7 +57,7 @@ func deploy(t *testing.T, cfg network.Config, mutate ...func(*network.VpcArgs)) 
 
 func TestDefaults(t *testing.T) {
 	t.Parallel()
-	rec, vpc := deploy(t, network.Config{})
+	rec, vpc := deploy(t, network.DefaultConfig())
 
 	require.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1c"}, vpc.Zones, "first three zones of the region")
 	counts := rec.CountByType()
@@ -82,7 +88,7 @@ func TestDefaults(t *testing.T) {
 
 func TestSubnetsTagsAndTiers(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, network.Config{AZCount: 2, NATMode: network.NATSingle})
+	rec, _ := deploy(t, config(func(c *network.Config) { c.AZCount, c.NATMode = 2, network.NATSingle }))
 	want := map[string]string{
 		"vpc-public-us-east-1a":  "10.0.128.0/24",
 		"vpc-public-us-east-1b":  "10.0.129.0/24",
@@ -129,7 +135,7 @@ func TestNATModes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			t.Parallel()
-			rec, vpc := deploy(t, network.Config{NATMode: tt.mode})
+			rec, vpc := deploy(t, config(func(c *network.Config) { c.NATMode = tt.mode }))
 			require.Len(t, rec.ByType(tNAT), tt.nats)
 			require.Len(t, rec.ByType(tEIP), tt.nats)
 			var natRoutes int
@@ -158,7 +164,7 @@ func TestNATModes(t *testing.T) {
 func TestDataTierHasNoInternetRoute(t *testing.T) {
 	t.Parallel()
 	for _, mode := range []string{network.NATNone, network.NATSingle, network.NATPerAZ} {
-		rec, _ := deploy(t, network.Config{NATMode: mode})
+		rec, _ := deploy(t, config(func(c *network.Config) { c.NATMode = mode }))
 		data := rec.Find(tRouteTable, "vpc-data")
 		require.NotNil(t, data)
 		for _, r := range rec.ByType(tRoute) {
@@ -188,7 +194,7 @@ func TestDataTierHasNoInternetRoute(t *testing.T) {
 
 func TestGatewayAndInterfaceEndpoints(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, network.Config{AZCount: 2, InterfaceEndpoints: []string{"ecr.api", "sts"}})
+	rec, _ := deploy(t, config(func(c *network.Config) { c.AZCount, c.InterfaceEndpoints = 2, []string{"ecr.api", "sts"} }))
 
 	s3 := rec.Find(tEndpoint, "vpc-s3")
 	require.Equal(t, "com.amazonaws.us-east-1.s3", offlinetest.Str(t, s3, "serviceName"))
@@ -214,13 +220,13 @@ func TestGatewayAndInterfaceEndpoints(t *testing.T) {
 	require.Equal(t, 443.0, offlinetest.Num(t, rules[0], "toPort"))
 	require.Equal(t, "vpc-endpoints-id", offlinetest.Str(t, rules[0], "securityGroupId"))
 
-	none, _ := deploy(t, network.Config{GatewayEndpoints: []string{}})
+	none, _ := deploy(t, config(func(c *network.Config) { c.GatewayEndpoints = []string{} }))
 	require.Empty(t, none.ByType(tEndpoint), "gateway endpoints can be switched off")
 }
 
 func TestFlowLogsAreEncryptedAndScoped(t *testing.T) {
 	t.Parallel()
-	rec, vpc := deploy(t, network.Config{FlowLogRetentionDays: 365, FlowLogAggregationSeconds: 60})
+	rec, vpc := deploy(t, config(func(c *network.Config) { c.FlowLogRetentionDays, c.FlowLogAggregationSeconds = 365, 60 }))
 
 	fl := rec.Find(tFlowLog, "vpc")
 	require.Equal(t, "ALL", offlinetest.Str(t, fl, "trafficType"))
@@ -266,7 +272,7 @@ func TestFlowLogsAreEncryptedAndScoped(t *testing.T) {
 
 func TestDefaultSecurityGroupHasNoRules(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, network.Config{})
+	rec, _ := deploy(t, network.DefaultConfig())
 	sg := rec.Find(tDefaultSG, "vpc-default")
 	require.NotNil(t, sg)
 	require.Equal(t, "vpc-id", offlinetest.Str(t, sg, "vpcId"))
@@ -279,7 +285,7 @@ func TestDefaultSecurityGroupHasNoRules(t *testing.T) {
 // account's).
 func TestExplicitZonesAreUsedAsTheyAre(t *testing.T) {
 	t.Parallel()
-	rec, vpc := deploy(t, network.Config{AZCount: 2, AvailabilityZones: []string{"us-east-1d", "us-east-1f"}},
+	rec, vpc := deploy(t, config(func(c *network.Config) { c.AZCount, c.AvailabilityZones = 2, []string{"us-east-1d", "us-east-1f"} }),
 		func(a *network.VpcArgs) { a.ExcludeZoneIDs = []string{"use1-az3"} })
 	require.Equal(t, []string{"us-east-1d", "us-east-1f"}, vpc.Zones)
 	require.Len(t, rec.Invokes(), 1)
@@ -291,8 +297,8 @@ func TestExplicitZonesAreUsedAsTheyAre(t *testing.T) {
 // every other resource) keeps its name and its inputs.
 func TestRaisingAZCountOnlyAdds(t *testing.T) {
 	t.Parallel()
-	two, _ := deploy(t, network.Config{AZCount: 2, NATMode: network.NATPerAZ})
-	three, _ := deploy(t, network.Config{AZCount: 3, NATMode: network.NATPerAZ})
+	two, _ := deploy(t, config(func(c *network.Config) { c.AZCount, c.NATMode = 2, network.NATPerAZ }))
+	three, _ := deploy(t, config(func(c *network.Config) { c.AZCount, c.NATMode = 3, network.NATPerAZ }))
 	for _, before := range two.ByType(tSubnet) {
 		after := three.Find(tSubnet, before.Name)
 		require.NotNil(t, after, "subnet %s disappeared", before.Name)
@@ -304,7 +310,7 @@ func TestRaisingAZCountOnlyAdds(t *testing.T) {
 
 func TestProtect(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, network.Config{AZCount: 2}, func(a *network.VpcArgs) { a.Protect = true })
+	rec, _ := deploy(t, config(func(c *network.Config) { c.AZCount = 2 }), func(a *network.VpcArgs) { a.Protect = true })
 	protected := map[string]bool{}
 	for _, r := range rec.Resources() {
 		if r.Protect {
@@ -320,7 +326,7 @@ func TestProtect(t *testing.T) {
 
 func TestEveryChildIsParentedAndTagged(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, network.Config{InterfaceEndpoints: []string{"sts"}}, func(a *network.VpcArgs) {
+	rec, _ := deploy(t, config(func(c *network.Config) { c.InterfaceEndpoints = []string{"sts"} }), func(a *network.VpcArgs) {
 		a.Tags = map[string]string{"Team": "platform"}
 	})
 	offlinetest.RequireParentedAndTagged(t, rec, network.TypeToken, "vpc", map[string]string{"Team": "platform"}, nil)
@@ -328,7 +334,7 @@ func TestEveryChildIsParentedAndTagged(t *testing.T) {
 
 func TestOutputs(t *testing.T) {
 	t.Parallel()
-	_, vpc := deploy(t, network.Config{AZCount: 2, NATMode: network.NATSingle})
+	_, vpc := deploy(t, config(func(c *network.Config) { c.AZCount, c.NATMode = 2, network.NATSingle }))
 	require.Equal(t, "vpc-id", offlinetest.Await(t, vpc.VPCID).Value)
 	require.Equal(t, "10.0.0.0/16", offlinetest.Await(t, vpc.CIDRBlock).Value)
 	require.Equal(t, []string{"us-east-1a", "us-east-1b"}, offlinetest.Await(t, vpc.AvailabilityZones.ToStringArrayOutput()).Value)
@@ -355,14 +361,10 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		wantErr []string
 	}{
 		{name: "nil args", args: nil, wantErr: []string{`network "vpc": args are required`}},
-		{name: "no account", args: &network.VpcArgs{}, wantErr: []string{"account: ID, Region and Partition are required"}},
-		{name: "several problems at once", args: &network.VpcArgs{Account: offlinetest.Account, Config: network.Config{
-			CIDR: "10.0.0.0/8", AZCount: 9, NATMode: "sometimes", FlowLogRetentionDays: 42,
-		}}, wantErr: []string{
-			"cidr: must have a prefix length between /16 and /24",
-			"azCount: must be between 2 and 6, got 9",
-			`natMode: must be one of "none", "single", "perAz", got "sometimes"`,
-			"flowLogRetentionDays: must be one of the retention periods CloudWatch Logs accepts",
+		{name: "no account", args: &network.VpcArgs{Config: network.DefaultConfig()}, wantErr: []string{"account: ID, Region and Partition are required"}},
+		{name: "several problems at once", args: &network.VpcArgs{Config: network.DefaultConfig(), Zones: []string{"us-east-1a", "us-east-1b"}}, wantErr: []string{
+			"account: ID, Region and Partition are required",
+			"zones: lists 2 zones but azCount is 3",
 		}},
 	}
 	for _, tt := range tests {
@@ -392,7 +394,7 @@ func TestMoreZonesThanTheRegionHas(t *testing.T) {
 	west := offlinetest.Account
 	west.Region = "us-west-1"
 	rec, err := offline.Run(cfg, true, func(ctx *pulumi.Context) error {
-		_, err := network.NewVpc(ctx, "vpc", &network.VpcArgs{Account: west, Config: network.Config{AZCount: 3}})
+		_, err := network.NewVpc(ctx, "vpc", &network.VpcArgs{Account: west, Config: config(func(c *network.Config) { c.AZCount = 3 })})
 		return err
 	})
 	require.ErrorContains(t, err, "azCount: the region has 2 availability zones that can be used (us-west-1b, us-west-1c), fewer than azCount 3")
@@ -404,15 +406,15 @@ func TestMoreZonesThanTheRegionHas(t *testing.T) {
 // us-east-1c is refused by name with its ID, before anything is registered.
 func TestZonesEKSRefusesAreNeverUsed(t *testing.T) {
 	t.Parallel()
-	_, vpc := deploy(t, network.Config{AZCount: 3}, func(a *network.VpcArgs) { a.ExcludeZoneIDs = []string{"use1-az3"} })
+	_, vpc := deploy(t, config(func(c *network.Config) { c.AZCount = 3 }), func(a *network.VpcArgs) { a.ExcludeZoneIDs = []string{"use1-az3"} })
 	require.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1d"}, vpc.Zones)
-	_, all := deploy(t, network.Config{AZCount: 3})
+	_, all := deploy(t, config(func(c *network.Config) { c.AZCount = 3 }))
 	require.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1c"}, all.Zones, "without an exclusion the first three")
 
 	rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 		_, err := network.NewVpc(ctx, "vpc", &network.VpcArgs{
 			Account:        offlinetest.Account,
-			Config:         network.Config{AZCount: 3, AvailabilityZones: []string{"us-east-1a", "us-east-1c", "us-east-1h"}},
+			Config:         config(func(c *network.Config) { c.AvailabilityZones = []string{"us-east-1a", "us-east-1c", "us-east-1h"} }),
 			ExcludeZoneIDs: []string{"use1-az3"},
 		})
 		return err
@@ -426,7 +428,7 @@ func TestZonesEKSRefusesAreNeverUsed(t *testing.T) {
 // then asks AWS nothing.
 func TestZonesChosenByTheCallerSkipTheLookup(t *testing.T) {
 	t.Parallel()
-	rec, vpc := deploy(t, network.Config{AZCount: 2}, func(a *network.VpcArgs) { a.Zones = []string{"us-east-1b", "us-east-1d"} })
+	rec, vpc := deploy(t, config(func(c *network.Config) { c.AZCount = 2 }), func(a *network.VpcArgs) { a.Zones = []string{"us-east-1b", "us-east-1d"} })
 	require.Equal(t, []string{"us-east-1b", "us-east-1d"}, vpc.Zones)
 	require.Empty(t, rec.Invokes())
 }
@@ -435,7 +437,9 @@ func TestZonesChosenByTheCallerSkipTheLookup(t *testing.T) {
 // VPC lists what provides it.
 func TestEgressReadyListsRoutesAndEndpoints(t *testing.T) {
 	t.Parallel()
-	_, vpc := deploy(t, network.Config{AZCount: 2, NATMode: network.NATPerAZ, InterfaceEndpoints: []string{"ecr.api"}})
+	_, vpc := deploy(t, config(func(c *network.Config) {
+		c.AZCount, c.NATMode, c.InterfaceEndpoints = 2, network.NATPerAZ, []string{"ecr.api"}
+	}))
 	var names []string
 	for _, r := range vpc.EgressReady {
 		urn := string(offlinetest.Await(t, r.URN()).Value.(pulumi.URN))
@@ -496,17 +500,28 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestDefaultConfigIsWhatZeroConfigMeans(t *testing.T) {
+func TestConfigValidateSeveralProblems(t *testing.T) {
 	t.Parallel()
-	fromZero, _ := deploy(t, network.Config{})
-	fromDefaults, _ := deploy(t, network.DefaultConfig())
-	names := func(r *offline.Recorder) []string {
-		var out []string
-		for _, res := range r.Resources() {
-			out = append(out, res.Type+" "+res.Name)
-		}
-		slices.Sort(out)
-		return out
+	c := network.DefaultConfig()
+	c.CIDR, c.AZCount, c.NATMode, c.FlowLogRetentionDays = "10.0.0.0/8", 9, "sometimes", 42
+	err := c.Validate()
+	for _, want := range []string{
+		"cidr: must have a prefix length between /16 and /24",
+		"azCount: must be between 2 and 6, got 9",
+		`natMode: must be one of "none", "single", "perAz", got "sometimes"`,
+		"flowLogRetentionDays: must be one of the retention periods CloudWatch Logs accepts",
+	} {
+		require.ErrorContains(t, err, want)
 	}
-	require.Equal(t, names(fromDefaults), names(fromZero))
+}
+
+// A Config literal's zero fields are zeros, not defaults: Validate refuses
+// them, so a Go caller that forgets DefaultConfig hears about it.
+func TestZeroConfigIsNotTheDefaults(t *testing.T) {
+	t.Parallel()
+	err := network.Config{}.Validate()
+	for _, want := range []string{"cidr: ", "azCount: ", "natMode: ", "publicPrefixLength: ", "flowLogRetentionDays: ", "flowLogAggregationSeconds: "} {
+		require.ErrorContains(t, err, want)
+	}
+	require.NoError(t, network.DefaultConfig().Validate())
 }

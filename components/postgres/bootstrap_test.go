@@ -258,12 +258,11 @@ func TestJobHash(t *testing.T) {
 	require.Regexp(t, `^[0-9a-f]{10}$`, h)
 	require.Equal(t, h, postgres.JobHash(base, identifier), "stable")
 
-	no := false
 	changes := map[string]func(c *postgres.Config){
 		"password version": func(c *postgres.Config) { c.Roles.ReadWrite.PasswordVersion = 2 },
 		"role name":        func(c *postgres.Config) { c.Roles.ReadOnly.Name = "reader" },
 		"connection limit": func(c *postgres.Config) { c.Roles.ReadOnly.ConnectionLimit = 3 },
-		"iam auth":         func(c *postgres.Config) { c.IAMAuth = &no },
+		"iam auth":         func(c *postgres.Config) { c.IAMAuth = false },
 		"psql image":       func(c *postgres.Config) { c.BootstrapImage = "postgres:16.4-alpine" },
 		"aws cli image":    func(c *postgres.Config) { c.AWSCLIImage = "amazon/aws-cli:2.27.1" },
 		"database":         func(c *postgres.Config) { c.DatabaseName = "orders" },

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"net/url"
 	"regexp"
 	"slices"
@@ -70,7 +69,7 @@ type Config struct {
 	ApplyImmediately bool `json:"applyImmediately"`
 	// DeletionProtection makes RDS refuse to delete the instance; default
 	// true.
-	DeletionProtection *bool `json:"deletionProtection,omitempty"`
+	DeletionProtection bool `json:"deletionProtection"`
 	// SkipFinalSnapshot deletes the instance without a final snapshot;
 	// default false (a snapshot named "<identifier>-final-<random>" is taken).
 	SkipFinalSnapshot bool `json:"skipFinalSnapshot"`
@@ -91,7 +90,7 @@ type Config struct {
 	SlowQueryMs int `json:"slowQueryMs"`
 	// IAMAuth enables IAM database authentication and the "<role>_iam"
 	// login roles; default true.
-	IAMAuth *bool `json:"iamAuth,omitempty"`
+	IAMAuth bool `json:"iamAuth"`
 	// CACertIdentifier is the server certificate's CA: "rds-ca-rsa2048-g1",
 	// "rds-ca-rsa4096-g1" or "rds-ca-ecc384-g1"; default "rds-ca-rsa2048-g1".
 	CACertIdentifier string `json:"caCertIdentifier"`
@@ -138,7 +137,11 @@ type RolesConfig struct {
 	ReadOnly LoginRole `json:"readOnly"`
 }
 
-// DefaultConfig returns the defaults every field falls back to.
+// DefaultConfig returns the configuration of a stack that sets nothing in
+// platform:database: the one place its defaults are written. The stack decodes
+// the stack file's object over it, so an absent key keeps its default and a
+// present one (0 and false included) is meant. A Go caller starts from it and
+// changes fields: a Config literal's zero fields are zeros, not defaults.
 func DefaultConfig() Config {
 	r := DefaultRoles()
 	return Config{
@@ -153,13 +156,13 @@ func DefaultConfig() Config {
 		BackupRetentionDays:              7,
 		BackupWindow:                     "03:00-04:00",
 		MaintenanceWindow:                "sun:05:00-sun:06:00",
-		DeletionProtection:               new(true),
+		DeletionProtection:               true,
 		PerformanceInsightsRetentionDays: 7,
 		DatabaseInsightsMode:             "standard",
 		MonitoringIntervalSeconds:        60,
 		LogRetentionDays:                 30,
 		SlowQueryMs:                      500,
-		IAMAuth:                          new(true),
+		IAMAuth:                          r.IAMAuth,
 		CACertIdentifier:                 "rds-ca-rsa2048-g1",
 		Roles: RolesConfig{
 			Schema:    r.Schema,
@@ -174,54 +177,6 @@ func DefaultConfig() Config {
 		CABundleURL:        "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
 	}
 }
-
-// withDefaults fills zero-valued fields, for callers that build Config in Go.
-func (c Config) withDefaults() Config {
-	d := DefaultConfig()
-	c.EngineVersion = cmp.Or(c.EngineVersion, d.EngineVersion)
-	c.InstanceClass = cmp.Or(c.InstanceClass, d.InstanceClass)
-	c.AllocatedStorageGiB = cmp.Or(c.AllocatedStorageGiB, d.AllocatedStorageGiB)
-	c.MaxAllocatedStorageGiB = cmp.Or(c.MaxAllocatedStorageGiB, d.MaxAllocatedStorageGiB)
-	c.DatabaseName = cmp.Or(c.DatabaseName, d.DatabaseName)
-	c.MasterUsername = cmp.Or(c.MasterUsername, d.MasterUsername)
-	c.MasterPasswordRotationDays = cmp.Or(c.MasterPasswordRotationDays, d.MasterPasswordRotationDays)
-	c.Port = cmp.Or(c.Port, d.Port)
-	c.BackupRetentionDays = cmp.Or(c.BackupRetentionDays, d.BackupRetentionDays)
-	c.BackupWindow = cmp.Or(c.BackupWindow, d.BackupWindow)
-	c.MaintenanceWindow = cmp.Or(c.MaintenanceWindow, d.MaintenanceWindow)
-	c.DeletionProtection = cmp.Or(c.DeletionProtection, d.DeletionProtection)
-	c.PerformanceInsightsRetentionDays = cmp.Or(c.PerformanceInsightsRetentionDays, d.PerformanceInsightsRetentionDays)
-	c.DatabaseInsightsMode = cmp.Or(c.DatabaseInsightsMode, d.DatabaseInsightsMode)
-	c.MonitoringIntervalSeconds = cmp.Or(c.MonitoringIntervalSeconds, d.MonitoringIntervalSeconds)
-	c.LogRetentionDays = cmp.Or(c.LogRetentionDays, d.LogRetentionDays)
-	c.SlowQueryMs = cmp.Or(c.SlowQueryMs, d.SlowQueryMs)
-	c.IAMAuth = cmp.Or(c.IAMAuth, d.IAMAuth)
-	c.CACertIdentifier = cmp.Or(c.CACertIdentifier, d.CACertIdentifier)
-	c.Roles.Schema = cmp.Or(c.Roles.Schema, d.Roles.Schema)
-	c.Roles.Owner = cmp.Or(c.Roles.Owner, d.Roles.Owner)
-	for _, pair := range []struct{ v, d *LoginRole }{
-		{&c.Roles.Migrator, &d.Roles.Migrator},
-		{&c.Roles.ReadWrite, &d.Roles.ReadWrite},
-		{&c.Roles.ReadOnly, &d.Roles.ReadOnly},
-	} {
-		pair.v.Name = cmp.Or(pair.v.Name, pair.d.Name)
-		pair.v.ConnectionLimit = cmp.Or(pair.v.ConnectionLimit, pair.d.ConnectionLimit)
-		pair.v.StatementTimeoutMs = cmp.Or(pair.v.StatementTimeoutMs, pair.d.StatementTimeoutMs)
-		pair.v.PasswordVersion = cmp.Or(pair.v.PasswordVersion, pair.d.PasswordVersion)
-	}
-	c.BootstrapNamespace = cmp.Or(c.BootstrapNamespace, d.BootstrapNamespace)
-	c.BootstrapImage = cmp.Or(c.BootstrapImage, d.BootstrapImage)
-	c.AWSCLIImage = cmp.Or(c.AWSCLIImage, d.AWSCLIImage)
-	c.CABundleURL = cmp.Or(c.CABundleURL, d.CABundleURL)
-	return c
-}
-
-// deletionProtection and iamAuth read the pointer fields (nil means the
-// default, true).
-func (c Config) deletionProtection() bool {
-	return c.DeletionProtection == nil || *c.DeletionProtection
-}
-func (c Config) iamAuth() bool { return c.IAMAuth == nil || *c.IAMAuth }
 
 // Family returns the parameter-group family of the engine version
 // ("postgres16"), or "" if the version is malformed.
@@ -242,7 +197,7 @@ func (c Config) RolesSpec() Roles {
 		Migrator:       c.Roles.Migrator,
 		ReadWrite:      c.Roles.ReadWrite,
 		ReadOnly:       c.Roles.ReadOnly,
-		IAMAuth:        c.iamAuth(),
+		IAMAuth:        c.IAMAuth,
 		MasterUsername: c.MasterUsername,
 	}
 }
@@ -276,7 +231,10 @@ func majorVersion(v string) (int, bool) {
 // server certificate (the current generation).
 var CACertificates = []string{"rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"}
 
-// Validate reports every problem with c, each naming its field.
+// Validate reports every problem with c, each naming its field. The stack runs
+// it when it loads platform:database, before anything is registered;
+// NewDatabase does not run it again, so a Go caller that builds a Config runs
+// it first.
 func (c Config) Validate() error {
 	var p check.Problems
 	switch major, ok := majorVersion(c.EngineVersion); {

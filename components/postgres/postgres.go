@@ -28,7 +28,7 @@ const TypeToken = "platform:data:Postgres"
 // postgresql | upgrade | iam-db-auth-error"), which is exported too.
 func (c Config) LogExports() []string {
 	logs := []string{"postgresql", "upgrade"}
-	if c.iamAuth() {
+	if c.IAMAuth {
 		logs = append(logs, "iam-db-auth-error")
 	}
 	return logs
@@ -50,8 +50,9 @@ func logGroupNames(identifier string, logs []string) []string {
 
 // DatabaseArgs configures a Database.
 type DatabaseArgs struct {
-	// Config holds the settings of the instance and its roles (see Config
-	// for each field's default).
+	// Config holds the settings of the instance and its roles: start from
+	// DefaultConfig (see Config for each field's default) and check it with
+	// Config.Validate; NewDatabase uses it as given.
 	Config
 	// Account is where the database is created; required.
 	Account parts.Account
@@ -157,9 +158,9 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if args == nil {
 		return nil, fmt.Errorf("postgres %q: args are required", name)
 	}
-	cfg := args.withDefaults()
+	cfg := args.Config
 	identifier := parts.PhysicalName(ctx, name, 63)
-	if err := errors.Join(cfg.Validate(), args.Account.Validate(), validateArgs(name, identifier, args)); err != nil {
+	if err := errors.Join(args.Account.Validate(), validateArgs(name, identifier, args)); err != nil {
 		return nil, fmt.Errorf("postgres %q: %w", name, err)
 	}
 
@@ -197,21 +198,26 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 func validateArgs(name, identifier string, args *DatabaseArgs) error {
 	var p check.Problems
 	if args.VPCID == nil {
-		p.Addf("VPCID", "is required")
+		p.Addf("vpcId", "is required")
 	}
 	if args.SubnetIDs == nil {
-		p.Addf("SubnetIDs", "is required (the data-tier subnets)")
+		p.Addf("subnetIds", "is required (the data-tier subnets)")
 	}
 	p.Merge("", parts.ValidateSources(args.IngressFrom))
 	if len(identifier) > 63 || !identifierRE.MatchString(identifier) {
 		p.Addf("name", "the instance identifier %q (\"<project>-<stack>-<name>\") must start with a letter and hold only lower-case letters, digits and single hyphens, not ending in one; rename the component or the stack", identifier)
 	}
 	if bs := args.Bootstrap; bs != nil {
-		if bs.Namespace == nil || bs.OIDCProviderARN == nil || bs.OIDCIssuerURL == nil {
-			p.Addf("Bootstrap", "Namespace, OIDCProviderARN and OIDCIssuerURL are required")
+		for _, f := range []struct {
+			path string
+			set  bool
+		}{{"namespace", bs.Namespace != nil}, {"oidcProviderArn", bs.OIDCProviderARN != nil}, {"oidcIssuerUrl", bs.OIDCIssuerURL != nil}} {
+			if !f.set {
+				p.Addf("bootstrap."+f.path, "is required")
+			}
 		}
 		if len(name) > maxBootstrapName || !dnsLabelRE.MatchString(name) {
-			p.Addf("name", "with Bootstrap, %q must be a DNS label of at most %d characters (it names the Job \"<name>-bootstrap-<hash>\")", name, maxBootstrapName)
+			p.Addf("name", "with bootstrap, %q must be a DNS label of at most %d characters (it names the Job \"<name>-bootstrap-<hash>\")", name, maxBootstrapName)
 		}
 	}
 	return p.Err()
@@ -332,7 +338,7 @@ func (b *builder) build() error {
 		Username:                         pulumi.String(cfg.MasterUsername),
 		ManageMasterUserPassword:         pulumi.Bool(true),
 		MasterUserSecretKmsKeyId:         key.ARN,
-		IamDatabaseAuthenticationEnabled: pulumi.Bool(cfg.iamAuth()),
+		IamDatabaseAuthenticationEnabled: pulumi.Bool(cfg.IAMAuth),
 
 		Port:                pulumi.Int(cfg.Port),
 		DbSubnetGroupName:   subnets.Name,
@@ -347,7 +353,7 @@ func (b *builder) build() error {
 		MaintenanceWindow:       pulumi.String(cfg.MaintenanceWindow),
 		CopyTagsToSnapshot:      pulumi.Bool(true),
 		DeleteAutomatedBackups:  pulumi.Bool(false),
-		DeletionProtection:      pulumi.Bool(cfg.deletionProtection()),
+		DeletionProtection:      pulumi.Bool(cfg.DeletionProtection),
 		SkipFinalSnapshot:       pulumi.Bool(cfg.SkipFinalSnapshot),
 		FinalSnapshotIdentifier: finalSnapshot,
 

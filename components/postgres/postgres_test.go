@@ -53,6 +53,7 @@ func program(o options, out *stage) pulumi.RunFunc {
 			return err
 		}
 		args := &postgres.DatabaseArgs{
+			Config:    postgres.DefaultConfig(),
 			Account:   offlinetest.Account,
 			VPCID:     pulumi.String("vpc-0123"),
 			SubnetIDs: pulumi.StringArray{pulumi.String("subnet-data-a"), pulumi.String("subnet-data-b")},
@@ -236,7 +237,9 @@ func TestParameterGroup(t *testing.T) {
 			t.Parallel()
 			rec, _ := run(t, options{mutate: func(a *postgres.DatabaseArgs) {
 				a.EngineVersion = tc.version
-				a.SlowQueryMs = tc.slowMs
+				if tc.slowMs != 0 {
+					a.SlowQueryMs = tc.slowMs
+				}
 			}})
 			pgs := rec.ByType("aws:rds/parameterGroup:ParameterGroup")
 			require.Len(t, pgs, 1)
@@ -398,7 +401,6 @@ func TestRoleSecrets(t *testing.T) {
 
 func TestSwitches(t *testing.T) {
 	t.Parallel()
-	no := false
 	cases := []struct {
 		name   string
 		mutate func(*postgres.DatabaseArgs)
@@ -413,10 +415,10 @@ func TestSwitches(t *testing.T) {
 		{"multiAz", func(a *postgres.DatabaseArgs) { a.MultiAZ = true }, func(t *testing.T, rec *offline.Recorder) {
 			require.True(t, offlinetest.Bool(t, offlinetest.Find(t, rec, instanceType, "db"), "multiAz"))
 		}},
-		{"deletionProtection off", func(a *postgres.DatabaseArgs) { a.DeletionProtection = &no }, func(t *testing.T, rec *offline.Recorder) {
+		{"deletionProtection off", func(a *postgres.DatabaseArgs) { a.DeletionProtection = false }, func(t *testing.T, rec *offline.Recorder) {
 			require.False(t, offlinetest.Bool(t, offlinetest.Find(t, rec, instanceType, "db"), "deletionProtection"))
 		}},
-		{"iamAuth off", func(a *postgres.DatabaseArgs) { a.IAMAuth = &no }, func(t *testing.T, rec *offline.Recorder) {
+		{"iamAuth off", func(a *postgres.DatabaseArgs) { a.IAMAuth = false }, func(t *testing.T, rec *offline.Recorder) {
 			require.False(t, offlinetest.Bool(t, offlinetest.Find(t, rec, instanceType, "db"), "iamDatabaseAuthenticationEnabled"))
 		}},
 		{"extendedSupport", func(a *postgres.DatabaseArgs) { a.ExtendedSupport = true }, func(t *testing.T, rec *offline.Recorder) {
@@ -521,74 +523,26 @@ func TestNoBootstrapJobName(t *testing.T) {
 	require.Equal(t, "", offlinetest.Await(t, s.db.BootstrapJobName).Value)
 }
 
-func TestValidation(t *testing.T) {
+func TestInvalidArgsRegisterNothing(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name   string
 		mutate func(*postgres.DatabaseArgs)
 		want   []string
 	}{
-		{"retention too short", func(a *postgres.DatabaseArgs) { a.BackupRetentionDays = -1 }, []string{"backupRetentionDays: must be between 1 and 35, got -1"}},
-		{"retention too long", func(a *postgres.DatabaseArgs) { a.BackupRetentionDays = 36 }, []string{"backupRetentionDays: must be between 1 and 35, got 36"}},
-		{"malformed backup window", func(a *postgres.DatabaseArgs) { a.BackupWindow = "3am-4am" }, []string{"backupWindow: must be of the form hh24:mi-hh24:mi"}},
-		{"malformed maintenance window", func(a *postgres.DatabaseArgs) { a.MaintenanceWindow = "Sun:05:00-Sun:06:00" }, []string{"maintenanceWindow: must be of the form ddd:hh24:mi-ddd:hh24:mi"}},
-		{"overlapping windows", func(a *postgres.DatabaseArgs) {
-			a.BackupWindow = "05:30-06:30"
-			a.MaintenanceWindow = "sun:05:00-sun:06:00"
-		}, []string{"maintenanceWindow: must not overlap backupWindow"}},
-		{"short window", func(a *postgres.DatabaseArgs) { a.BackupWindow = "03:00-03:15" }, []string{"backupWindow: must be at least 30 minutes long"}},
-		{"storage below 20", func(a *postgres.DatabaseArgs) { a.AllocatedStorageGiB = 10 }, []string{"allocatedStorageGiB: must be between 20 and 65536, got 10"}},
-		{"storage above the maximum", func(a *postgres.DatabaseArgs) { a.AllocatedStorageGiB = 70000 }, []string{"allocatedStorageGiB: must be between 20 and 65536, got 70000"}},
-		{"max below allocated", func(a *postgres.DatabaseArgs) {
-			a.AllocatedStorageGiB = 200
-			a.MaxAllocatedStorageGiB = 100
-		}, []string{"maxAllocatedStorageGiB: must be at least 10% above allocatedStorageGiB (200), so at least 220"}},
-		{"max not 10% above", func(a *postgres.DatabaseArgs) { a.MaxAllocatedStorageGiB = 21 }, []string{"maxAllocatedStorageGiB: must be at least 10% above allocatedStorageGiB (20), so at least 22"}},
-		{"mysql version", func(a *postgres.DatabaseArgs) { a.EngineVersion = "8.0.35" }, []string{`engineVersion: must be a PostgreSQL version`, `got "8.0.35"`}},
-		{"engine name as version", func(a *postgres.DatabaseArgs) { a.EngineVersion = "mysql8.0" }, []string{`engineVersion: must be a PostgreSQL version`}},
-		{"unsupported major", func(a *postgres.DatabaseArgs) { a.EngineVersion = "13.4" }, []string{`engineVersion: must be a PostgreSQL version, major 14 or later`}},
-		{"instance class without db.", func(a *postgres.DatabaseArgs) { a.InstanceClass = "t4g.micro" }, []string{`instanceClass: must be an RDS instance class`}},
-		{"cache instance class", func(a *postgres.DatabaseArgs) { a.InstanceClass = "cache.t4g.micro" }, []string{`instanceClass: must be an RDS instance class`}},
-		{"master postgres", func(a *postgres.DatabaseArgs) { a.MasterUsername = "postgres" }, []string{`masterUsername: must not be a default or reserved name`}},
-		{"master rdsadmin", func(a *postgres.DatabaseArgs) { a.MasterUsername = "rdsadmin" }, []string{`masterUsername: must not be a default or reserved name`}},
-		{"master admin", func(a *postgres.DatabaseArgs) { a.MasterUsername = "admin" }, []string{`masterUsername: must not be a default or reserved name`}},
-		{"master malformed", func(a *postgres.DatabaseArgs) { a.MasterUsername = "Platform-Admin" }, []string{`masterUsername: must be 1 to 63 lower-case letters`}},
-		{"role with upper case", func(a *postgres.DatabaseArgs) { a.Roles.ReadWrite.Name = "App_RW" }, []string{`roles.readWrite.name: must be 1 to 63 lower-case letters`}},
-		{"role pg_", func(a *postgres.DatabaseArgs) { a.Roles.ReadOnly.Name = "pg_reader" }, []string{`roles.readOnly.name: must not start with "pg_"`}},
-		{"role rds_", func(a *postgres.DatabaseArgs) { a.Roles.Migrator.Name = "rds_migrator" }, []string{`roles.migrator.name: must not start with "rds_"`}},
-		{"role public", func(a *postgres.DatabaseArgs) { a.Roles.Owner = "public" }, []string{`roles.owner: "public" is reserved`}},
-		{"role is the master", func(a *postgres.DatabaseArgs) { a.Roles.Owner = "platform_admin" }, []string{`roles.owner: must differ from the master username "platform_admin"`}},
-		{"duplicate roles", func(a *postgres.DatabaseArgs) { a.Roles.ReadOnly.Name = "app_rw" }, []string{`roles.readOnly.name: role "app_rw" is already used by readWrite.name`}},
-		{"role too long for its IAM twin", func(a *postgres.DatabaseArgs) { a.Roles.ReadOnly.Name = strings.Repeat("r", 61) }, []string{`roles.readOnly.name: must be at most 59 characters when iamAuth is on`}},
-		{"schema public", func(a *postgres.DatabaseArgs) { a.Roles.Schema = "public" }, []string{`roles.schema: must be an application schema`}},
-		{"connection limit", func(a *postgres.DatabaseArgs) { a.Roles.ReadWrite.ConnectionLimit = -5 }, []string{`roles.readWrite.connectionLimit: must be between 1 and 10000, got -5`}},
-		{"statement timeout", func(a *postgres.DatabaseArgs) { a.Roles.ReadOnly.StatementTimeoutMs = 10 }, []string{`roles.readOnly.statementTimeoutMs: must be between 1000 and 86400000, got 10`}},
-		{"database name", func(a *postgres.DatabaseArgs) { a.DatabaseName = "template1" }, []string{`databaseName: "template1" is reserved`}},
-		{"monitoring interval", func(a *postgres.DatabaseArgs) { a.MonitoringIntervalSeconds = 2 }, []string{`monitoringIntervalSeconds: must be one of 1, 5, 10, 15, 30, 60, got 2`}},
-		{"insights retention", func(a *postgres.DatabaseArgs) { a.PerformanceInsightsRetentionDays = 8 }, []string{`performanceInsightsRetentionDays: must be 7, a multiple of 31`}},
-		{"advanced insights", func(a *postgres.DatabaseArgs) { a.DatabaseInsightsMode = "advanced" }, []string{`databaseInsightsMode: "advanced" needs performanceInsightsRetentionDays of at least 465`}},
-		{"log retention", func(a *postgres.DatabaseArgs) { a.LogRetentionDays = 8 }, []string{`logRetentionDays: must be one of the retention periods`}},
-		{"ca certificate", func(a *postgres.DatabaseArgs) { a.CACertIdentifier = "rds-ca-2019" }, []string{`caCertIdentifier: must be one of`}},
-		{"port", func(a *postgres.DatabaseArgs) { a.Port = 80 }, []string{`port: must be between 1150 and 65535, got 80`}},
-		{"rotation", func(a *postgres.DatabaseArgs) { a.MasterPasswordRotationDays = 400 }, []string{`masterPasswordRotationDays: must be between 1 and 365, got 400`}},
-		{"slow query", func(a *postgres.DatabaseArgs) { a.SlowQueryMs = 1 }, []string{`slowQueryMs: must be between 10 and 3600000, got 1`}},
-		{"image without tag", func(a *postgres.DatabaseArgs) { a.BootstrapImage = "postgres" }, []string{`bootstrapImage: must be an image reference with a pinned tag or digest`}},
-		{"image latest", func(a *postgres.DatabaseArgs) { a.AWSCLIImage = "amazon/aws-cli:latest" }, []string{`awsCliImage: must be an image reference with a pinned tag or digest`}},
-		{"namespace", func(a *postgres.DatabaseArgs) { a.BootstrapNamespace = "Platform_System" }, []string{`bootstrapNamespace: must be a Kubernetes namespace name`}},
-		{"missing VPC", func(a *postgres.DatabaseArgs) { a.VPCID = nil }, []string{`VPCID: is required`}},
-		{"missing subnets", func(a *postgres.DatabaseArgs) { a.SubnetIDs = nil }, []string{`SubnetIDs: is required`}},
+		{"missing VPC", func(a *postgres.DatabaseArgs) { a.VPCID = nil }, []string{`vpcId: is required`}},
+		{"missing subnets", func(a *postgres.DatabaseArgs) { a.SubnetIDs = nil }, []string{`subnetIds: is required`}},
 		{"bad ingress key", func(a *postgres.DatabaseArgs) {
 			a.IngressFrom = map[string]pulumi.StringInput{"EKS nodes": pulumi.String("sg-1")}
 		}, []string{`ingressFrom["EKS nodes"]: source names must be lower-case`}},
 		{"missing account", func(a *postgres.DatabaseArgs) { a.Account = parts.Account{} }, []string{`account: ID, Region and Partition are required`}},
 		{"bootstrap without OIDC", func(a *postgres.DatabaseArgs) {
 			a.Bootstrap = &postgres.BootstrapArgs{Namespace: pulumi.String("platform-system")}
-		}, []string{`Bootstrap: Namespace, OIDCProviderARN and OIDCIssuerURL are required`}},
+		}, []string{`bootstrap.oidcProviderArn: is required`, `bootstrap.oidcIssuerUrl: is required`}},
 		{"every problem at once", func(a *postgres.DatabaseArgs) {
-			a.BackupRetentionDays = -3
-			a.EngineVersion = "5.7"
-			a.InstanceClass = "m5.large"
-		}, []string{"backupRetentionDays", "engineVersion", "instanceClass"}},
+			a.VPCID, a.SubnetIDs = nil, nil
+			a.Bootstrap = &postgres.BootstrapArgs{}
+		}, []string{"vpcId", "subnetIds", "bootstrap.namespace", "bootstrap.oidcProviderArn", "bootstrap.oidcIssuerUrl"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -596,12 +550,11 @@ func TestValidation(t *testing.T) {
 			var db *postgres.Database
 			rec, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 				args := &postgres.DatabaseArgs{
+					Config:    postgres.DefaultConfig(),
 					Account:   offlinetest.Account,
 					VPCID:     pulumi.String("vpc-0123"),
 					SubnetIDs: pulumi.StringArray{pulumi.String("subnet-a"), pulumi.String("subnet-b")},
 				}
-				// Zero means "default" for Go callers, so the cases use
-				// other wrong values.
 				tc.mutate(args)
 				var err error
 				db, err = postgres.NewDatabase(ctx, "db", args)
@@ -631,11 +584,11 @@ func TestBootstrapNameLength(t *testing.T) {
 	t.Parallel()
 	_, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 		_, err := postgres.NewDatabase(ctx, strings.Repeat("d", 43), &postgres.DatabaseArgs{
-			Account: offlinetest.Account, VPCID: pulumi.String("vpc"), SubnetIDs: pulumi.StringArray{},
+			Config: postgres.DefaultConfig(), Account: offlinetest.Account, VPCID: pulumi.String("vpc"), SubnetIDs: pulumi.StringArray{},
 			Bootstrap: &postgres.BootstrapArgs{Namespace: pulumi.String("platform-system"), OIDCProviderARN: pulumi.String("arn"), OIDCIssuerURL: pulumi.String("https://x")},
 		})
 		return err
 	})
-	require.ErrorContains(t, err, "with Bootstrap")
+	require.ErrorContains(t, err, "with bootstrap")
 	require.ErrorContains(t, err, "at most 42 characters")
 }

@@ -1,7 +1,6 @@
 package redis
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -45,7 +44,7 @@ type Config struct {
 	NodeCount int `json:"nodeCount"`
 	// SnapshotRetentionDays is how many daily snapshots are kept, 0 to 35
 	// (0 turns automatic snapshots off); default 1.
-	SnapshotRetentionDays *int `json:"snapshotRetentionDays"`
+	SnapshotRetentionDays int `json:"snapshotRetentionDays"`
 	// BackupsRequired rejects a SnapshotRetentionDays of 0; default false.
 	// Production stacks set it.
 	BackupsRequired bool `json:"backupsRequired"`
@@ -79,14 +78,18 @@ type Config struct {
 	Secret bool `json:"-"`
 }
 
-// DefaultConfig returns the defaults every field falls back to.
+// DefaultConfig returns the configuration of a stack that sets nothing in
+// platform:cache: the one place its defaults are written. The stack decodes
+// the stack file's object over it, so an absent key keeps its default and a
+// present one (0 and false included) is meant. A Go caller starts from it and
+// changes fields: a Config literal's zero fields are zeros, not defaults.
 func DefaultConfig() Config {
 	return Config{
 		Engine:                  "redis",
 		EngineVersion:           "7.1",
 		NodeType:                "cache.t4g.small",
 		NodeCount:               1,
-		SnapshotRetentionDays:   new(1),
+		SnapshotRetentionDays:   1,
 		SnapshotWindow:          "03:00-04:00",
 		MaintenanceWindow:       "sun:05:00-sun:06:00",
 		LogRetentionDays:        30,
@@ -96,41 +99,15 @@ func DefaultConfig() Config {
 	}
 }
 
-// withDefaults fills zero-valued fields, for callers that build Config in Go.
-func (c Config) withDefaults() Config {
-	d := DefaultConfig()
-	c.Engine = cmp.Or(c.Engine, d.Engine)
-	c.EngineVersion = cmp.Or(c.EngineVersion, d.EngineVersion)
-	c.NodeType = cmp.Or(c.NodeType, d.NodeType)
-	c.NodeCount = cmp.Or(c.NodeCount, d.NodeCount)
-	c.SnapshotRetentionDays = cmp.Or(c.SnapshotRetentionDays, d.SnapshotRetentionDays)
-	c.SnapshotWindow = cmp.Or(c.SnapshotWindow, d.SnapshotWindow)
-	c.MaintenanceWindow = cmp.Or(c.MaintenanceWindow, d.MaintenanceWindow)
-	c.LogRetentionDays = cmp.Or(c.LogRetentionDays, d.LogRetentionDays)
-	c.AuthTokenVersion = cmp.Or(c.AuthTokenVersion, d.AuthTokenVersion)
-	c.AuthTokenUpdateStrategy = cmp.Or(c.AuthTokenUpdateStrategy, d.AuthTokenUpdateStrategy)
-	c.Parameters = maps.Clone(c.Parameters)
-	if c.Parameters == nil {
-		c.Parameters = d.Parameters
-	}
-	return c
-}
-
-// retentionDays is SnapshotRetentionDays with its default.
-func (c Config) retentionDays() int {
-	if c.SnapshotRetentionDays == nil {
-		return *DefaultConfig().SnapshotRetentionDays
-	}
-	return *c.SnapshotRetentionDays
-}
-
 // failover reports whether the group has a replica to fail over to, which is
 // when ElastiCache accepts automatic failover and Multi-AZ.
 func (c Config) failover() bool { return c.NodeCount >= 2 }
 
 var parameterNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
-// Validate reports every problem with c, each naming its field.
+// Validate reports every problem with c, each naming its field. The stack runs
+// it when it loads platform:cache, before anything is registered; NewCache
+// does not run it again, so a Go caller that builds a Config runs it first.
 func (c Config) Validate() error {
 	var p check.Problems
 	p.OneOf("engine", c.Engine, Engines...)
@@ -147,8 +124,7 @@ func (c Config) Validate() error {
 	} else if _, known := catalog.LookupCacheNode(c.NodeType); !known {
 		p.Addf("nodeType", "%q is not a current-generation ElastiCache node type (internal/catalog, as of %s): check the name; if AWS offers it, add it to the catalog with its source", c.NodeType, catalog.AsOf)
 	}
-	days := c.retentionDays()
-	switch {
+	switch days := c.SnapshotRetentionDays; {
 	case days < 0 || days > 35:
 		p.Addf("snapshotRetentionDays", "must be between 0 and 35, got %d", days)
 	case days == 0 && c.BackupsRequired:

@@ -18,12 +18,11 @@ func TestConfigValidate(t *testing.T) {
 		wantErr string // "" means valid
 	}{
 		{"prod-like", func(c *redis.Config) {
-			c.NodeCount, c.BackupsRequired, c.SnapshotRetentionDays, c.NodeType = 3, true, new(7), "cache.r7g.large"
+			c.NodeCount, c.BackupsRequired, c.SnapshotRetentionDays, c.NodeType = 3, true, 7, "cache.r7g.large"
 		}, ""},
 		{"valkey", func(c *redis.Config) { c.Engine, c.EngineVersion = "valkey", "8.0" }, ""},
-		{"backups off without the requirement", func(c *redis.Config) { c.SnapshotRetentionDays = new(0) }, ""},
-		{"retention maximum", func(c *redis.Config) { c.SnapshotRetentionDays = new(35) }, ""},
-		{"null retention falls back to the default", func(c *redis.Config) { c.SnapshotRetentionDays = nil }, ""},
+		{"backups off without the requirement", func(c *redis.Config) { c.SnapshotRetentionDays = 0 }, ""},
+		{"retention maximum", func(c *redis.Config) { c.SnapshotRetentionDays = 35 }, ""},
 		{"rotation step", func(c *redis.Config) { c.AuthTokenVersion, c.AuthTokenUpdateStrategy = 2, "ROTATE" }, ""},
 
 		{"unknown engine", func(c *redis.Config) { c.Engine = "memcached" }, `engine: must be one of "redis", "valkey", got "memcached"`},
@@ -33,9 +32,9 @@ func TestConfigValidate(t *testing.T) {
 		{"t2 with a replica", func(c *redis.Config) { c.NodeType, c.NodeCount = "cache.t2.small", 2 }, "nodeType: \"cache.t2.small\" has no automatic failover"},
 		{"no nodes", func(c *redis.Config) { c.NodeCount = 0 }, "nodeCount: must be between 1 and 6, got 0"},
 		{"too many nodes", func(c *redis.Config) { c.NodeCount = 7 }, "nodeCount: must be between 1 and 6, got 7"},
-		{"negative retention", func(c *redis.Config) { c.SnapshotRetentionDays = new(-1) }, "snapshotRetentionDays: must be between 0 and 35, got -1"},
-		{"retention too long", func(c *redis.Config) { c.SnapshotRetentionDays = new(36) }, "snapshotRetentionDays: must be between 0 and 35, got 36"},
-		{"backups required", func(c *redis.Config) { c.BackupsRequired, c.SnapshotRetentionDays = true, new(0) }, "snapshotRetentionDays: must be at least 1 because backupsRequired is true"},
+		{"negative retention", func(c *redis.Config) { c.SnapshotRetentionDays = -1 }, "snapshotRetentionDays: must be between 0 and 35, got -1"},
+		{"retention too long", func(c *redis.Config) { c.SnapshotRetentionDays = 36 }, "snapshotRetentionDays: must be between 0 and 35, got 36"},
+		{"backups required", func(c *redis.Config) { c.BackupsRequired, c.SnapshotRetentionDays = true, 0 }, "snapshotRetentionDays: must be at least 1 because backupsRequired is true"},
 		{"malformed snapshot window", func(c *redis.Config) { c.SnapshotWindow = "3am" }, "snapshotWindow: must be of the form hh24:mi-hh24:mi"},
 		{"short snapshot window", func(c *redis.Config) { c.SnapshotWindow = "03:00-03:30" }, "snapshotWindow: must be at least 60 minutes long, got 30"},
 		{"malformed maintenance window", func(c *redis.Config) { c.MaintenanceWindow = "Sun:05:00-Sun:06:00" }, "maintenanceWindow: must be of the form ddd:hh24:mi-ddd:hh24:mi"},
@@ -68,7 +67,7 @@ func TestConfigValidate(t *testing.T) {
 func TestConfigValidateReportsEverything(t *testing.T) {
 	t.Parallel()
 	c := redis.DefaultConfig()
-	c.NodeCount, c.SnapshotRetentionDays, c.NodeType = 9, new(40), "big"
+	c.NodeCount, c.SnapshotRetentionDays, c.NodeType = 9, 40, "big"
 	err := c.Validate()
 	require.Error(t, err)
 	lines := strings.Split(err.Error(), "\n")
@@ -76,4 +75,20 @@ func TestConfigValidateReportsEverything(t *testing.T) {
 	require.True(t, strings.HasPrefix(lines[0], "nodeCount: "))
 	require.True(t, strings.HasPrefix(lines[1], "nodeType: "))
 	require.True(t, strings.HasPrefix(lines[2], "snapshotRetentionDays: "))
+}
+
+func TestConfigValidateSeveralProblems(t *testing.T) {
+	t.Parallel()
+	c := redis.DefaultConfig()
+	c.NodeCount, c.NodeType, c.SnapshotRetentionDays = 7, "m5.large", 36
+	c.SnapshotWindow, c.MaintenanceWindow = "05:00-06:00", "mon:05:30-mon:06:30"
+	err := c.Validate()
+	for _, want := range []string{
+		"nodeCount: must be between 1 and 6, got 7",
+		`nodeType: must be an ElastiCache node type such as "cache.t4g.small"`,
+		"snapshotRetentionDays: must be between 0 and 35, got 36",
+		"maintenanceWindow: must not overlap snapshotWindow",
+	} {
+		require.ErrorContains(t, err, want)
+	}
 }

@@ -26,8 +26,9 @@ const authTokenLength = 64
 
 // CacheArgs configures a Cache.
 type CacheArgs struct {
-	// Config holds the settings that decide what is created (see Config for
-	// each field's default).
+	// Config holds the settings that decide what is created: start from
+	// DefaultConfig (see Config for each field's default) and check it with
+	// Config.Validate; NewCache uses it as given.
 	Config
 	// Account is where the cache is created; required.
 	Account parts.Account
@@ -75,8 +76,8 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	if args == nil {
 		return nil, fmt.Errorf("redis %q: args are required", name)
 	}
-	cfg := args.withDefaults()
-	if err := errors.Join(cfg.Validate(), validateArgs(name, args), args.Account.Validate()); err != nil {
+	cfg := args.Config
+	if err := errors.Join(validateArgs(name, args), args.Account.Validate()); err != nil {
 		return nil, fmt.Errorf("redis %q: %w", name, err)
 	}
 	family, err := ParameterFamily(cfg.Engine, cfg.EngineVersion)
@@ -278,7 +279,7 @@ func (b *builder) build(family string) error {
 		TransitEncryptionMode:     pulumi.String("required"),
 		AuthToken:                 authToken,
 		AuthTokenUpdateStrategy:   pulumi.String(cfg.AuthTokenUpdateStrategy),
-		SnapshotRetentionLimit:    pulumi.Int(cfg.retentionDays()),
+		SnapshotRetentionLimit:    pulumi.Int(cfg.SnapshotRetentionDays),
 		SnapshotWindow:            pulumi.String(cfg.SnapshotWindow),
 		MaintenanceWindow:         pulumi.String(cfg.MaintenanceWindow),
 		FinalSnapshotIdentifier:   finalSnapshot,

@@ -42,6 +42,13 @@ func baseArgs(cfg redis.Config) *redis.CacheArgs {
 	}
 }
 
+// config is how a Go caller builds a Config: the defaults, with edit applied.
+func config(edit func(*redis.Config)) redis.Config {
+	c := redis.DefaultConfig()
+	edit(&c)
+	return c
+}
+
 // deploy runs NewCache with cfg and returns what was registered and the component.
 func deploy(t *testing.T, cfg redis.Config, mutate ...func(*redis.CacheArgs)) (*offline.Recorder, *redis.Cache) {
 	t.Helper()
@@ -60,7 +67,7 @@ func deploy(t *testing.T, cfg redis.Config, mutate ...func(*redis.CacheArgs)) (*
 
 func TestDefaults(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, redis.Config{})
+	rec, _ := deploy(t, redis.DefaultConfig())
 
 	counts := rec.CountByType()
 	require.Equal(t, 1, counts[redis.TypeToken])
@@ -96,7 +103,7 @@ func TestDefaults(t *testing.T) {
 
 func TestEncryption(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, redis.Config{})
+	rec, _ := deploy(t, redis.DefaultConfig())
 	rg := rec.Find(tRG, "cache")
 	key := offlinetest.Only(t, rec, tKey)
 
@@ -112,7 +119,7 @@ func TestFailoverExactlyWithTwoOrMoreNodes(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 6} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
-			rec, _ := deploy(t, redis.Config{NodeCount: n})
+			rec, _ := deploy(t, config(func(c *redis.Config) { c.NodeCount = n }))
 			rg := rec.Find(tRG, "cache")
 			require.Equal(t, float64(n), offlinetest.Num(t, rg, "numCacheClusters"))
 			require.Equal(t, n >= 2, offlinetest.Bool(t, rg, "automaticFailoverEnabled"))
@@ -126,7 +133,7 @@ var acceptedToken = regexp.MustCompile(`^[!-~]{16,128}$`)
 
 func TestAuthToken(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, redis.Config{})
+	rec, _ := deploy(t, redis.DefaultConfig())
 	pw := offlinetest.Only(t, rec, tPassword)
 	length := offlinetest.Num(t, pw, "length")
 	require.GreaterOrEqual(t, length, 16.0)
@@ -153,9 +160,9 @@ func TestAuthTokenRotation(t *testing.T) {
 		version  string
 		strategy string
 	}{
-		{"steady state", redis.Config{}, "1", "SET"},
-		{"rotation: new token, old one still valid", redis.Config{AuthTokenVersion: 2, AuthTokenUpdateStrategy: redis.StrategyRotate}, "2", "ROTATE"},
-		{"rotation done: only the new token", redis.Config{AuthTokenVersion: 2, AuthTokenUpdateStrategy: redis.StrategySet}, "2", "SET"},
+		{"steady state", redis.DefaultConfig(), "1", "SET"},
+		{"rotation: new token, old one still valid", config(func(c *redis.Config) { c.AuthTokenVersion, c.AuthTokenUpdateStrategy = 2, redis.StrategyRotate }), "2", "ROTATE"},
+		{"rotation done: only the new token", config(func(c *redis.Config) { c.AuthTokenVersion, c.AuthTokenUpdateStrategy = 2, redis.StrategySet }), "2", "SET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +176,7 @@ func TestAuthTokenRotation(t *testing.T) {
 
 func TestConnectionSecret(t *testing.T) {
 	t.Parallel()
-	rec, cache := deploy(t, redis.Config{}, func(a *redis.CacheArgs) { a.Protect = true })
+	rec, cache := deploy(t, redis.DefaultConfig(), func(a *redis.CacheArgs) { a.Protect = true })
 	key := offlinetest.Only(t, rec, tKey)
 	s := offlinetest.Only(t, rec, tSecret)
 	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, s, "kmsKeyId"), "secret under our key")
@@ -196,7 +203,9 @@ func TestConnectionSecret(t *testing.T) {
 
 func TestBackups(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, redis.Config{SnapshotRetentionDays: new(7), BackupsRequired: true, SnapshotWindow: "01:00-02:00", MaintenanceWindow: "wed:03:00-wed:04:00"})
+	rec, _ := deploy(t, config(func(c *redis.Config) {
+		c.SnapshotRetentionDays, c.BackupsRequired, c.SnapshotWindow, c.MaintenanceWindow = 7, true, "01:00-02:00", "wed:03:00-wed:04:00"
+	}))
 	rg := rec.Find(tRG, "cache")
 	require.Equal(t, 7.0, offlinetest.Num(t, rg, "snapshotRetentionLimit"))
 	require.Equal(t, "01:00-02:00", offlinetest.Str(t, rg, "snapshotWindow"))
@@ -211,7 +220,7 @@ func TestBackups(t *testing.T) {
 	require.Equal(t, "7.1", offlinetest.Str(t, suffix, "keepers.engineVersion"))
 
 	// Zero turns snapshots off but still keeps a final snapshot.
-	rec, _ = deploy(t, redis.Config{SnapshotRetentionDays: new(0)})
+	rec, _ = deploy(t, config(func(c *redis.Config) { c.SnapshotRetentionDays = 0 }))
 	rg = rec.Find(tRG, "cache")
 	require.Equal(t, 0.0, offlinetest.Num(t, rg, "snapshotRetentionLimit"))
 	require.NotEmpty(t, offlinetest.Str(t, rg, "finalSnapshotIdentifier"))
@@ -219,7 +228,7 @@ func TestBackups(t *testing.T) {
 
 func TestLogDelivery(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, redis.Config{LogRetentionDays: 90})
+	rec, _ := deploy(t, config(func(c *redis.Config) { c.LogRetentionDays = 90 }))
 	key := offlinetest.Only(t, rec, tKey)
 	require.Contains(t, offlinetest.Str(t, key, "policy"), "logs.us-east-1.amazonaws.com", "CloudWatch Logs may use the key")
 
@@ -255,7 +264,7 @@ func TestLogDelivery(t *testing.T) {
 
 func TestSecurityGroupIngress(t *testing.T) {
 	t.Parallel()
-	rec, cache := deploy(t, redis.Config{}, func(a *redis.CacheArgs) {
+	rec, cache := deploy(t, redis.DefaultConfig(), func(a *redis.CacheArgs) {
 		a.IngressFrom = map[string]pulumi.StringInput{"eks-nodes": pulumi.String("sg-nodes"), "bastion": pulumi.String("sg-bastion")}
 	})
 	sg := offlinetest.Only(t, rec, tSG)
@@ -294,10 +303,11 @@ func TestSubnetAndParameterGroups(t *testing.T) {
 		family     string
 		parameters []string
 	}{
-		{"redis 7", redis.Config{}, "redis7", nil},
-		{"valkey 8 with parameters", redis.Config{Engine: "valkey", EngineVersion: "8.0", Parameters: map[string]string{
-			"maxmemory-policy": "allkeys-lru", "activedefrag": "yes",
-		}}, "valkey8", []string{"activedefrag=yes", "maxmemory-policy=allkeys-lru"}},
+		{"redis 7", redis.DefaultConfig(), "redis7", nil},
+		{"valkey 8 with parameters", config(func(c *redis.Config) {
+			c.Engine, c.EngineVersion = "valkey", "8.0"
+			c.Parameters = map[string]string{"maxmemory-policy": "allkeys-lru", "activedefrag": "yes"}
+		}), "valkey8", []string{"activedefrag=yes", "maxmemory-policy=allkeys-lru"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -329,7 +339,7 @@ func TestProtect(t *testing.T) {
 	for _, protect := range []bool{false, true} {
 		t.Run(fmt.Sprint(protect), func(t *testing.T) {
 			t.Parallel()
-			rec, _ := deploy(t, redis.Config{}, func(a *redis.CacheArgs) { a.Protect = protect })
+			rec, _ := deploy(t, redis.DefaultConfig(), func(a *redis.CacheArgs) { a.Protect = protect })
 			for _, typ := range []string{tRG, tKey, tSecret} {
 				require.Equal(t, protect, offlinetest.Only(t, rec, typ).Protect, typ)
 			}
@@ -340,7 +350,7 @@ func TestProtect(t *testing.T) {
 
 func TestEveryChildIsParentedAndTagged(t *testing.T) {
 	t.Parallel()
-	rec, _ := deploy(t, redis.Config{}, func(a *redis.CacheArgs) {
+	rec, _ := deploy(t, redis.DefaultConfig(), func(a *redis.CacheArgs) {
 		a.Tags = map[string]string{"Team": "platform"}
 		a.IngressFrom = map[string]pulumi.StringInput{"eks-nodes": pulumi.String("sg-nodes")}
 	})
@@ -349,7 +359,7 @@ func TestEveryChildIsParentedAndTagged(t *testing.T) {
 
 func TestOutputs(t *testing.T) {
 	t.Parallel()
-	rec, cache := deploy(t, redis.Config{NodeCount: 2})
+	rec, cache := deploy(t, config(func(c *redis.Config) { c.NodeCount = 2 }))
 	rg := rec.Find(tRG, "cache")
 	require.Equal(t, offlinetest.OutputString(t, rg, "primaryEndpointAddress"), offlinetest.Await(t, cache.PrimaryEndpoint).Value)
 	require.True(t, strings.HasPrefix(offlinetest.Await(t, cache.PrimaryEndpoint).Value.(string), "master."))
@@ -362,7 +372,7 @@ func TestOutputs(t *testing.T) {
 
 func TestInvalidArgsRegisterNothing(t *testing.T) {
 	t.Parallel()
-	valid := func() *redis.CacheArgs { return baseArgs(redis.Config{}) }
+	valid := func() *redis.CacheArgs { return baseArgs(redis.DefaultConfig()) }
 	tests := []struct {
 		name    string
 		cname   string
@@ -382,20 +392,13 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			`ingressFrom["EKS Nodes"]: source names must be lower-case`, `ingressFrom["ok"]: needs a security group ID`,
 		}},
 		{name: "bad name", cname: "My_Cache", args: valid, wantErr: []string{`name: must be 1 to 32 lower-case letters`}},
-		{name: "several problems at once", args: func() *redis.CacheArgs {
-			return baseArgs(redis.Config{
-				NodeCount: 7, NodeType: "m5.large", SnapshotRetentionDays: new(36),
-				SnapshotWindow: "05:00-06:00", MaintenanceWindow: "mon:05:30-mon:06:30",
-			})
+		{name: "several problems at once", cname: "My_Cache", args: func() *redis.CacheArgs {
+			a := valid()
+			a.VPCID, a.IngressFrom = nil, map[string]pulumi.StringInput{"ok": nil}
+			return a
 		}, wantErr: []string{
-			"nodeCount: must be between 1 and 6, got 7",
-			`nodeType: must be an ElastiCache node type such as "cache.t4g.small"`,
-			"snapshotRetentionDays: must be between 0 and 35, got 36",
-			"maintenanceWindow: must not overlap snapshotWindow",
+			"name: must be 1 to 32 lower-case letters", "vpcId: is required", `ingressFrom["ok"]: needs a security group ID`,
 		}},
-		{name: "backups required", args: func() *redis.CacheArgs {
-			return baseArgs(redis.Config{BackupsRequired: true, SnapshotRetentionDays: new(0)})
-		}, wantErr: []string{"snapshotRetentionDays: must be at least 1 because backupsRequired is true"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
