@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"reflect"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -74,7 +74,7 @@ func plainValue(v resource.PropertyValue) any {
 		return nil
 	case v.IsString():
 		// A JSON document (a policy, a Helm values file) compares as its
-		// value: key order and spacing are the encoder's, not behaviour.
+		// value: key order and spacing are the encoder's, not behavior.
 		if s := strings.TrimSpace(v.StringValue()); strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") {
 			var doc any
 			if json.Unmarshal([]byte(s), &doc) == nil {
@@ -113,7 +113,7 @@ func registrations(t *testing.T, stack string) []byte {
 
 // Both stacks register exactly what testdata/registrations-<stack>.json
 // records: a restructuring of the code (issue 18) changes no URN, alias,
-// input or option. A deliberate change of behaviour regenerates the files
+// input or option. A deliberate change of behavior regenerates the files
 // (UPDATE_REGISTRATIONS=1 go test ./stacks -run TestRegistrationsUnchanged)
 // and the diff shows it in review.
 func TestRegistrationsUnchanged(t *testing.T) {

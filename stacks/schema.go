@@ -3,6 +3,7 @@ package stacks
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -159,11 +160,7 @@ func (v *sectionValidator) validate(raw []byte) error {
 }
 
 func asValidationError(err error, out **validator.ValidationError) bool {
-	ve, ok := err.(*validator.ValidationError)
-	if ok {
-		*out = ve
-	}
-	return ok
+	return errors.As(err, out)
 }
 
 // jsonNumbers turns encoding/json's json.Number into the validator's own

@@ -155,7 +155,7 @@ func domSpecial(f cronField, item string) ([]int, bool, error) {
 	if m := domLastRE.FindStringSubmatch(item); m != nil {
 		if m[2] != "" {
 			if n, _ := strconv.Atoi(m[2]); n < 1 || n > 30 {
-				return nil, true, fmt.Errorf("L-%d: the offset must be 1 to 30", n)
+				return nil, true, fmt.Errorf("the offset of L-%d must be 1 to 30", n)
 			}
 		}
 		return []int{28, 29, 30, 31}, true, nil // the last day is one of these

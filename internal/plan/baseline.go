@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-
 	"github.com/acme/platform/internal/offline"
 )
 
@@ -93,32 +91,4 @@ func (r *Result) CompareWithBaseline(base *Baseline, approvals []Approval) (*Com
 		cmp.Cost = r.Cost.Diff(CostEstimate{})
 	}
 	return cmp, nil
-}
-
-func redactSecrets(m resource.PropertyMap) resource.PropertyMap {
-	out := make(resource.PropertyMap, len(m))
-	for k, v := range m {
-		out[k] = redactSecret(v)
-	}
-	return out
-}
-
-func redactSecret(v resource.PropertyValue) resource.PropertyValue {
-	switch {
-	case v.IsSecret() || (v.IsOutput() && v.OutputValue().Secret):
-		return resource.NewProperty(Redacted)
-	case v.IsOutput() && !v.OutputValue().Known:
-		return resource.MakeComputed(resource.NewProperty(""))
-	case v.IsOutput():
-		return redactSecret(v.OutputValue().Element)
-	case v.IsObject():
-		return resource.NewProperty(redactSecrets(v.ObjectValue()))
-	case v.IsArray():
-		out := make([]resource.PropertyValue, len(v.ArrayValue()))
-		for i, e := range v.ArrayValue() {
-			out[i] = redactSecret(e)
-		}
-		return resource.NewProperty(out)
-	}
-	return v
 }
