@@ -305,7 +305,7 @@ func newStackRoles(ctx *pulumi.Context, cfg Config, sc scope, providerARN, state
 	}
 
 	// The policies name the keys and the provider, known once they exist.
-	render := func(build func(scope) PolicyDocument) pulumi.StringOutput {
+	render := func(build func(scope) parts.PolicyDocument) pulumi.StringOutput {
 		return pulumi.All(stateKeyARN, secretsKeyARN, providerARN).ApplyT(func(v []any) (string, error) {
 			c := sc
 			c.StateKeyARN, c.SecretsKeyARN, c.GitHubProviderARN = v[0].(string), v[1].(string), v[2].(string)

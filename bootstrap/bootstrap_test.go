@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/internal/parts"
 	"github.com/acme/platform/internal/plan"
 	"github.com/acme/platform/policy/pack"
 )
@@ -64,26 +64,6 @@ func runBootstrapErr(t testing.TB, cfg offline.StackConfig) (result, error) {
 		out[k] = offlinetest.Await(t, pulumi.ToOutput(v))
 	}
 	return result{rec: rec, outputs: out, cfg: cfg}, nil
-}
-
-// policyDoc reads the policy document in a resource's input.
-func policyDoc(t testing.TB, r *offline.Resource, key string) PolicyDocument {
-	t.Helper()
-	var d PolicyDocument
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, r, key)), &d), "%s %s", r.Name, key)
-	return d
-}
-
-// statement returns the statement with the given Sid.
-func statement(t testing.TB, d PolicyDocument, sid string) Statement {
-	t.Helper()
-	for _, s := range d.Statement {
-		if s.Sid == sid {
-			return s
-		}
-	}
-	require.Failf(t, "no statement", "%q in %+v", sid, d)
-	return Statement{}
 }
 
 func TestBootstrapResources(t *testing.T) {
@@ -139,11 +119,12 @@ func TestStateBucket(t *testing.T) {
 	require.Equal(t, "BucketOwnerEnforced", offlinetest.Str(t, own, "rule.objectOwnership"))
 
 	pol := offlinetest.Only(t, rec, "aws:s3/bucketPolicy:BucketPolicy")
-	deny := statement(t, policyDoc(t, pol, "policy"), "DenyInsecureTransport")
-	require.Equal(t, "Deny", deny.Effect)
-	require.Equal(t, []string{"s3:*"}, deny.Action)
-	require.Equal(t, []string{"arn:aws:s3:::platform-pulumi-state-123456789012-us-east-1", "arn:aws:s3:::platform-pulumi-state-123456789012-us-east-1/*"}, deny.Resource)
-	require.Equal(t, Conditions{"Bool": {"aws:SecureTransport": {"false"}}}, deny.Condition)
+	deny := offlinetest.Statement(t, offlinetest.Policy(t, pol, "policy"), "DenyInsecureTransport")
+	require.Equal(t, parts.Deny, deny.Effect)
+	require.Equal(t, &parts.Principal{Anyone: true}, deny.Principal)
+	require.Equal(t, parts.List("s3:*"), deny.Action)
+	require.Equal(t, parts.List("arn:aws:s3:::platform-pulumi-state-123456789012-us-east-1", "arn:aws:s3:::platform-pulumi-state-123456789012-us-east-1/*"), deny.Resource)
+	require.Equal(t, parts.Conditions{"Bool": {"aws:SecureTransport": parts.List("false")}}, deny.Condition)
 	require.Contains(t, pol.Dependencies, pab.URN, "the policy waits for the public access block")
 
 	lc := offlinetest.Only(t, rec, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
@@ -175,7 +156,7 @@ func TestGitHubOIDCProvider(t *testing.T) {
 	res = runBootstrap(t, cfg)
 	require.Empty(t, res.rec.ByType("aws:iam/openIdConnectProvider:OpenIdConnectProvider"))
 	role := offlinetest.Find(t, res.rec, "aws:iam/role:Role", "deploy-dev")
-	require.Equal(t, existing, statement(t, policyDoc(t, role, "assumeRolePolicy"), "GitHubActions").Principal.Federated)
+	require.Equal(t, parts.One(existing), offlinetest.Statement(t, offlinetest.Policy(t, role, "assumeRolePolicy"), "GitHubActions").Principal.Federated)
 }
 
 func TestTrustPolicies(t *testing.T) {
@@ -197,23 +178,23 @@ func TestTrustPolicies(t *testing.T) {
 		role := offlinetest.Find(t, res.rec, "aws:iam/role:Role", tc.role)
 		require.Equal(t, tc.name, offlinetest.Str(t, role, "name"))
 		require.EqualValues(t, tc.maxSession, offlinetest.Num(t, role, "maxSessionDuration"), tc.role)
-		trust := policyDoc(t, role, "assumeRolePolicy")
+		trust := offlinetest.Policy(t, role, "assumeRolePolicy")
 		require.Len(t, trust.Statement, 1)
 		st := trust.Statement[0]
-		require.Equal(t, "Allow", st.Effect)
-		require.Equal(t, provider, st.Principal.Federated)
-		require.Equal(t, []string{"sts:AssumeRoleWithWebIdentity"}, st.Action)
-		require.Equal(t, Conditions{"StringEquals": {
-			"token.actions.githubusercontent.com:aud": {"sts.amazonaws.com"},
-			"token.actions.githubusercontent.com:sub": tc.subjects,
+		require.Equal(t, parts.Allow, st.Effect)
+		require.Equal(t, &parts.Principal{Federated: parts.One(provider)}, st.Principal)
+		require.Equal(t, parts.List("sts:AssumeRoleWithWebIdentity"), st.Action)
+		require.Equal(t, parts.Conditions{"StringEquals": {
+			"token.actions.githubusercontent.com:aud": parts.List("sts.amazonaws.com"),
+			"token.actions.githubusercontent.com:sub": parts.List(tc.subjects...),
 		}}, st.Condition, tc.role)
 	}
 }
 
 // rolePolicy returns the permission policy of a role.
-func rolePolicy(t testing.TB, res result, name string) PolicyDocument {
+func rolePolicy(t testing.TB, res result, name string) parts.PolicyDocument {
 	t.Helper()
-	return policyDoc(t, offlinetest.Find(t, res.rec, "aws:iam/rolePolicy:RolePolicy", name), "policy")
+	return offlinetest.Policy(t, offlinetest.Find(t, res.rec, "aws:iam/rolePolicy:RolePolicy", name), "policy")
 }
 
 // The preview role changes nothing: every action it is allowed is a read
@@ -225,9 +206,9 @@ func TestPreviewRoleIsReadOnly(t *testing.T) {
 		doc := rolePolicy(t, res, "preview-"+stack)
 		var actions []string
 		for _, st := range doc.Statement {
-			require.Equal(t, "Allow", st.Effect)
-			require.Empty(t, st.NotAction)
-			actions = append(actions, st.Action...)
+			require.Equal(t, parts.Allow, st.Effect)
+			require.True(t, st.NotAction.IsZero())
+			actions = append(actions, st.Action.Strings()...)
 		}
 		for _, a := range actions {
 			_, verb, ok := strings.Cut(a, ":")
@@ -236,16 +217,16 @@ func TestPreviewRoleIsReadOnly(t *testing.T) {
 			require.True(t, read, "%s: %s is not read-only", stack, a)
 		}
 		require.Contains(t, actions, "eks:DescribeCluster", "pulumi preview reads the cluster")
-		dec := statement(t, doc, "DecryptSecretsProviderKey")
-		require.Equal(t, []string{"arn:aws:kms:us-east-1:123456789012:key/secrets-key-id"}, dec.Resource)
-		require.Contains(t, dec.Action, "kms:Decrypt")
-		state := statement(t, doc, "ReadThisStacksState")
-		require.Equal(t, []string{
+		dec := offlinetest.Statement(t, doc, "DecryptSecretsProviderKey")
+		require.Equal(t, parts.List("arn:aws:kms:us-east-1:123456789012:key/secrets-key-id"), dec.Resource)
+		require.Contains(t, dec.Action.Strings(), "kms:Decrypt")
+		state := offlinetest.Statement(t, doc, "ReadThisStacksState")
+		require.Equal(t, parts.List(
 			"arn:aws:s3:::platform-pulumi-state-123456789012-us-east-1/.pulumi/meta.yaml",
-			"arn:aws:s3:::platform-pulumi-state-123456789012-us-east-1/.pulumi/stacks/platform/" + stack + ".json*",
-		}, state.Resource)
-		secrets := statement(t, doc, "ReadThisEnvironmentsSecretValues")
-		require.Equal(t, []string{stack}, secrets.Condition["StringEquals"]["aws:ResourceTag/Environment"], "only its own environment's secrets")
+			"arn:aws:s3:::platform-pulumi-state-123456789012-us-east-1/.pulumi/stacks/platform/"+stack+".json*",
+		), state.Resource)
+		secrets := offlinetest.Statement(t, doc, "ReadThisEnvironmentsSecretValues")
+		require.Equal(t, parts.List(stack), secrets.Condition["StringEquals"]["aws:ResourceTag/Environment"], "only its own environment's secrets")
 	}
 }
 
@@ -259,51 +240,51 @@ func TestDeployRolePermissions(t *testing.T) {
 	}{{"dev", []string{"us-east-1"}}, {"prod", []string{"us-east-1", "us-west-2"}}} {
 		doc := rolePolicy(t, res, "deploy-"+tc.stack)
 		for _, st := range doc.Statement {
-			if st.Effect == "Allow" {
-				require.NotContains(t, st.Action, "*", st.Sid)
-				for _, a := range st.Action {
+			if st.Effect == parts.Allow {
+				require.NotContains(t, st.Action.Strings(), "*", st.Sid)
+				for _, a := range st.Action.Strings() {
 					require.NotEqual(t, "iam:*", a, st.Sid)
 				}
 			}
 		}
-		services := statement(t, doc, "ManagePlatformServices")
-		require.Equal(t, tc.regions, services.Condition["StringEquals"]["aws:RequestedRegion"])
-		eks := statement(t, doc, "ManageEKSClustersByName")
-		require.Contains(t, eks.Resource, "arn:aws:eks:us-east-1:123456789012:*/platform-"+tc.stack+"-*")
+		services := offlinetest.Statement(t, doc, "ManagePlatformServices")
+		require.Equal(t, parts.List(tc.regions...), services.Condition["StringEquals"]["aws:RequestedRegion"])
+		eks := offlinetest.Statement(t, doc, "ManageEKSClustersByName")
+		require.Contains(t, eks.Resource.Strings(), "arn:aws:eks:us-east-1:123456789012:*/platform-"+tc.stack+"-*")
 
-		state := statement(t, doc, "WriteThisStacksState")
-		require.Equal(t, []string{
-			bucket + "/.pulumi/stacks/platform/" + tc.stack + ".json*",
-			bucket + "/.pulumi/history/platform/" + tc.stack + "/*",
-			bucket + "/.pulumi/backups/platform/" + tc.stack + "/*",
-			bucket + "/.pulumi/locks/organization/platform/" + tc.stack + "/*",
-		}, state.Resource, "this stack's state only")
+		state := offlinetest.Statement(t, doc, "WriteThisStacksState")
+		require.Equal(t, parts.List(
+			bucket+"/.pulumi/stacks/platform/"+tc.stack+".json*",
+			bucket+"/.pulumi/history/platform/"+tc.stack+"/*",
+			bucket+"/.pulumi/backups/platform/"+tc.stack+"/*",
+			bucket+"/.pulumi/locks/organization/platform/"+tc.stack+"/*",
+		), state.Resource, "this stack's state only")
 
-		create := statement(t, doc, "CreateRolesOfThisEnvironment")
-		require.Equal(t, Conditions{"StringEquals": {"aws:RequestTag/Environment": {tc.stack}}}, create.Condition)
-		manage := statement(t, doc, "ManageRolesOfThisEnvironment")
-		require.Contains(t, manage.Action, "iam:PassRole")
-		require.Equal(t, Conditions{"StringEquals": {"aws:ResourceTag/Environment": {tc.stack}}}, manage.Condition)
-		attach := statement(t, doc, "AttachThePlatformsManagedPolicies")
-		require.NotContains(t, attach.Condition["ArnEquals"]["iam:PolicyARN"], "arn:aws:iam::aws:policy/AdministratorAccess")
-		require.Len(t, attach.Condition["ArnEquals"]["iam:PolicyARN"], len(attachablePolicies))
+		create := offlinetest.Statement(t, doc, "CreateRolesOfThisEnvironment")
+		require.Equal(t, parts.Conditions{"StringEquals": {"aws:RequestTag/Environment": parts.List(tc.stack)}}, create.Condition)
+		manage := offlinetest.Statement(t, doc, "ManageRolesOfThisEnvironment")
+		require.Contains(t, manage.Action.Strings(), "iam:PassRole")
+		require.Equal(t, parts.Conditions{"StringEquals": {"aws:ResourceTag/Environment": parts.List(tc.stack)}}, manage.Condition)
+		attach := offlinetest.Statement(t, doc, "AttachThePlatformsManagedPolicies")
+		require.NotContains(t, attach.Condition["ArnEquals"]["iam:PolicyARN"].Strings(), "arn:aws:iam::aws:policy/AdministratorAccess")
+		require.Len(t, attach.Condition["ArnEquals"]["iam:PolicyARN"].Strings(), len(attachablePolicies))
 
-		guard := statement(t, doc, "DenyOtherEnvironments")
-		require.Equal(t, "Deny", guard.Effect)
-		require.Equal(t, Conditions{
-			"Null":            {"aws:ResourceTag/Environment": {"false"}},
-			"StringNotEquals": {"aws:ResourceTag/Environment": {tc.stack}},
+		guard := offlinetest.Statement(t, doc, "DenyOtherEnvironments")
+		require.Equal(t, parts.Deny, guard.Effect)
+		require.Equal(t, parts.Conditions{
+			"Null":            {"aws:ResourceTag/Environment": parts.List("false")},
+			"StringNotEquals": {"aws:ResourceTag/Environment": parts.List(tc.stack)},
 		}, guard.Condition)
 		require.ElementsMatch(t, []string{bucket, bucket + "/*",
-			"arn:aws:kms:us-east-1:123456789012:key/state-key-id", "arn:aws:kms:us-east-1:123456789012:key/secrets-key-id"}, guard.NotResource)
+			"arn:aws:kms:us-east-1:123456789012:key/state-key-id", "arn:aws:kms:us-east-1:123456789012:key/secrets-key-id"}, guard.NotResource.Strings())
 
-		ids := statement(t, doc, "DenyBootstrapIdentities")
-		require.Contains(t, ids.Resource, "arn:aws:iam::123456789012:role/platform-deploy-prod")
-		require.Contains(t, ids.Resource, "arn:aws:iam::123456789012:role/platform-preview-dev")
-		require.Contains(t, ids.Resource, offlinetest.OutputString(t, offlinetest.Only(t, res.rec, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"), "arn"))
-		keys := statement(t, doc, "DenyBootstrapKeyAdministration")
-		require.Contains(t, keys.NotAction, "kms:Decrypt")
-		require.NotContains(t, keys.NotAction, "kms:PutKeyPolicy")
+		ids := offlinetest.Statement(t, doc, "DenyBootstrapIdentities")
+		require.Contains(t, ids.Resource.Strings(), "arn:aws:iam::123456789012:role/platform-deploy-prod")
+		require.Contains(t, ids.Resource.Strings(), "arn:aws:iam::123456789012:role/platform-preview-dev")
+		require.Contains(t, ids.Resource.Strings(), offlinetest.OutputString(t, offlinetest.Only(t, res.rec, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"), "arn"))
+		keys := offlinetest.Statement(t, doc, "DenyBootstrapKeyAdministration")
+		require.Contains(t, keys.NotAction.Strings(), "kms:Decrypt")
+		require.NotContains(t, keys.NotAction.Strings(), "kms:PutKeyPolicy")
 	}
 }
 

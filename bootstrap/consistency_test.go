@@ -14,6 +14,7 @@ import (
 
 	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/internal/parts"
 	"github.com/acme/platform/internal/plan"
 )
 
@@ -117,9 +118,9 @@ var roleVar = regexp.MustCompile(`^\$\{\{ vars\.AWS_(DEPLOY|PREVIEW)_ROLE_([A-Z0
 func TestWorkflowsAssumeRolesFromTrustedContexts(t *testing.T) {
 	t.Parallel()
 	res := runBootstrap(t, exampleConfig(t))
-	trust := map[string]Statement{}
+	trust := map[string]parts.Statement{}
 	for _, r := range res.rec.ByType("aws:iam/role:Role") {
-		doc := policyDoc(t, r, "assumeRolePolicy")
+		doc := offlinetest.Policy(t, r, "assumeRolePolicy")
 		trust[offlinetest.OutputString(t, r, "name")] = doc.Statement[0]
 	}
 	files, err := filepath.Glob(filepath.Join(offlinetest.RepoRoot(t), ".github", "workflows", "*.yml"))
@@ -146,7 +147,7 @@ func TestWorkflowsAssumeRolesFromTrustedContexts(t *testing.T) {
 					role := "platform-" + strings.ToLower(m[1]) + "-" + strings.ToLower(strings.ReplaceAll(m[2], "_", "-"))
 					st, ok := trust[role]
 					require.True(t, ok, "%s/%s: no role %s", filepath.Base(f), name, role)
-					subjects := st.Condition["StringEquals"]["token.actions.githubusercontent.com:sub"]
+					subjects := st.Condition["StringEquals"]["token.actions.githubusercontent.com:sub"].Strings()
 					env := expand(job.Environment, row)
 					var sub string
 					switch {

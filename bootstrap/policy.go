@@ -1,104 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/acme/platform/internal/parts"
 )
 
-// PolicyDocument is an IAM policy document (identity, resource or trust
-// policy). The grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
-type PolicyDocument struct {
-	Version   string      `json:"Version"`
-	Statement []Statement `json:"Statement"`
-}
-
-// Statement is one policy statement. Lists are always written as arrays,
-// which IAM accepts for single values too.
-type Statement struct {
-	Sid         string     `json:"Sid,omitempty"`
-	Effect      string     `json:"Effect"`
-	Principal   *Principal `json:"Principal,omitempty"`
-	Action      []string   `json:"Action,omitempty"`
-	NotAction   []string   `json:"NotAction,omitempty"`
-	Resource    []string   `json:"Resource,omitempty"`
-	NotResource []string   `json:"NotResource,omitempty"`
-	Condition   Conditions `json:"Condition,omitempty"`
-}
-
-// Conditions maps a condition operator to keys and their allowed values.
-// Several operators (and several keys) in one statement must all match; the
-// values of one key are alternatives.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html
-type Conditions map[string]map[string][]string
-
-// Principal is a statement's principal. Anyone renders "*".
-type Principal struct {
-	Anyone    bool
-	AWS       []string
-	Federated string
-}
-
-// MarshalJSON renders "*" or {"AWS": [...], "Federated": "..."}.
-func (p Principal) MarshalJSON() ([]byte, error) {
-	if p.Anyone {
-		return []byte(`"*"`), nil
-	}
-	m := map[string]any{}
-	if len(p.AWS) > 0 {
-		m["AWS"] = p.AWS
-	}
-	if p.Federated != "" {
-		m["Federated"] = p.Federated
-	}
-	return json.Marshal(m)
-}
-
-// UnmarshalJSON reads what MarshalJSON writes ("*", or AWS as a string or a
-// list, and Federated).
-func (p *Principal) UnmarshalJSON(b []byte) error {
-	var anyone string
-	if err := json.Unmarshal(b, &anyone); err == nil {
-		if anyone != "*" {
-			return fmt.Errorf("principal: want \"*\" or an object, got %q", anyone)
-		}
-		*p = Principal{Anyone: true}
-		return nil
-	}
-	var m struct {
-		AWS       json.RawMessage `json:"AWS"`
-		Federated string          `json:"Federated"`
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("principal: %w", err)
-	}
-	*p = Principal{Federated: m.Federated}
-	if len(m.AWS) == 0 {
-		return nil
-	}
-	var one string
-	if err := json.Unmarshal(m.AWS, &one); err == nil {
-		p.AWS = []string{one}
-		return nil
-	}
-	return json.Unmarshal(m.AWS, &p.AWS)
-}
-
-// JSON renders the document.
-func (d PolicyDocument) JSON() (string, error) {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return "", fmt.Errorf("rendering policy document: %w", err)
-	}
-	return string(b), nil
-}
-
-func document(statements ...Statement) PolicyDocument {
-	return PolicyDocument{Version: "2012-10-17", Statement: statements}
-}
+// The bootstrap's policies write every element as a list (parts.List), a
+// single value too: IAM reads ["x"] as it reads "x" (the grammar's
+// conventions in the IAM JSON policy reference).
 
 // The GitHub OIDC issuer and the audience aws-actions/configure-aws-credentials
 // requests (its `audience` input defaults to sts.amazonaws.com).
@@ -132,15 +43,15 @@ func pullRequestSubject(repository string) string {
 // Actions use:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub
-func trustPolicy(providerARN string, subjects []string) PolicyDocument {
-	return document(Statement{
+func trustPolicy(providerARN string, subjects []string) parts.PolicyDocument {
+	return parts.Policy(parts.Statement{
 		Sid:       "GitHubActions",
-		Effect:    "Allow",
-		Principal: &Principal{Federated: providerARN},
-		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
-		Condition: Conditions{"StringEquals": {
-			githubIssuerHost + ":aud": {stsAudience},
-			githubIssuerHost + ":sub": subjects,
+		Effect:    parts.Allow,
+		Principal: &parts.Principal{Federated: parts.One(providerARN)},
+		Action:    parts.List("sts:AssumeRoleWithWebIdentity"),
+		Condition: parts.Conditions{"StringEquals": {
+			githubIssuerHost + ":aud": parts.List(stsAudience),
+			githubIssuerHost + ":sub": parts.List(subjects...),
 		}},
 	})
 }
@@ -149,15 +60,15 @@ func trustPolicy(providerARN string, subjects []string) PolicyDocument {
 // TLS: aws:SecureTransport is "false" for plain HTTP.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
-func bucketPolicy(a parts.Account, bucket string) PolicyDocument {
+func bucketPolicy(a parts.Account, bucket string) parts.PolicyDocument {
 	arn := bucketARN(a, bucket)
-	return document(Statement{
+	return parts.Policy(parts.Statement{
 		Sid:       "DenyInsecureTransport",
-		Effect:    "Deny",
-		Principal: &Principal{Anyone: true},
-		Action:    []string{"s3:*"},
-		Resource:  []string{arn, arn + "/*"},
-		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+		Effect:    parts.Deny,
+		Principal: &parts.Principal{Anyone: true},
+		Action:    parts.List("s3:*"),
+		Resource:  parts.List(arn, arn+"/*"),
+		Condition: parts.Conditions{"Bool": {"aws:SecureTransport": parts.List("false")}},
 	})
 }
 
@@ -258,8 +169,8 @@ var iamReads = []string{
 // inRegions limits a statement to the stack's regions. aws:RequestedRegion
 // is the region the request is sent to; IAM (global) is never limited by it.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
-func (s scope) inRegions() Conditions {
-	return Conditions{"StringEquals": {"aws:RequestedRegion": slices.Clone(s.Stack.Regions)}}
+func (s scope) inRegions() parts.Conditions {
+	return parts.Conditions{"StringEquals": {"aws:RequestedRegion": parts.List(s.Stack.Regions...)}}
 }
 
 func (s scope) iamARN(res string) string { return s.Account.ARN("iam", "", res) }
@@ -298,8 +209,8 @@ func (s scope) stateReads() []string {
 // kms:Decrypt to read, with the caller's permissions).
 // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
-func (s scope) stateKeyVia() Conditions {
-	return Conditions{"StringEquals": {"kms:ViaService": {"s3." + s.Account.Region + "." + dnsSuffix(s.Account)}}}
+func (s scope) stateKeyVia() parts.Conditions {
+	return parts.Conditions{"StringEquals": {"kms:ViaService": parts.List("s3." + s.Account.Region + "." + dnsSuffix(s.Account))}}
 }
 
 func dnsSuffix(a parts.Account) string {
@@ -318,7 +229,7 @@ func dnsSuffix(a parts.Account) string {
 // (code merged to main and approved in the deploy environment) could grant
 // a workload more than the platform does. A permissions boundary on the
 // platform's roles would close that; they do not carry one yet.
-func deployPolicy(s scope) PolicyDocument {
+func deployPolicy(s scope) parts.PolicyDocument {
 	env := s.Stack.EnvironmentTag
 	prefix := s.namePrefix()
 	a := s.Account
@@ -361,89 +272,89 @@ func deployPolicy(s scope) PolicyDocument {
 		services[i] = all(svc)
 	}
 
-	return document(
-		Statement{
+	return parts.Policy(
+		parts.Statement{
 			Sid:       "ManagePlatformServices",
-			Effect:    "Allow",
-			Action:    services,
-			Resource:  []string{"*"},
+			Effect:    parts.Allow,
+			Action:    parts.List(services...),
+			Resource:  parts.List("*"),
 			Condition: s.inRegions(),
 		},
 		// EKS names all derive from the cluster's, which is
 		// "<project>-<stack>-..." (parts.PhysicalName).
-		Statement{Sid: "ManageEKSClustersByName", Effect: "Allow", Action: []string{"eks:*"}, Resource: eksResources},
-		Statement{Sid: "ReadEKS", Effect: "Allow", Action: []string{"eks:Describe*", "eks:List*"}, Resource: []string{"*"}, Condition: s.inRegions()},
+		parts.Statement{Sid: "ManageEKSClustersByName", Effect: parts.Allow, Action: parts.List("eks:*"), Resource: parts.List(eksResources...)},
+		parts.Statement{Sid: "ReadEKS", Effect: parts.Allow, Action: parts.List("eks:Describe*", "eks:List*"), Resource: parts.List("*"), Condition: s.inRegions()},
 		// Alarms and the dashboard are named "<project>-<stack>-...".
 		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies
-		Statement{
+		parts.Statement{
 			Sid:    "ManageAlarmsByName",
-			Effect: "Allow",
-			Action: []string{
+			Effect: parts.Allow,
+			Action: parts.List(
 				"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource",
 				"cloudwatch:UntagResource", "cloudwatch:EnableAlarmActions", "cloudwatch:DisableAlarmActions",
-			},
-			Resource: alarms,
+			),
+			Resource: parts.List(alarms...),
 		},
-		Statement{
+		parts.Statement{
 			Sid:      "ManageDashboardsByName",
-			Effect:   "Allow",
-			Action:   []string{"cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"},
-			Resource: []string{a.ARN("cloudwatch", "", "dashboard/"+prefix+"*")},
+			Effect:   parts.Allow,
+			Action:   parts.List("cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"),
+			Resource: parts.List(a.ARN("cloudwatch", "", "dashboard/"+prefix+"*")),
 		},
-		Statement{
+		parts.Statement{
 			Sid:       "ReadCloudWatch",
-			Effect:    "Allow",
-			Action:    []string{"cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:GetDashboard"},
-			Resource:  []string{"*"},
+			Effect:    parts.Allow,
+			Action:    parts.List("cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:GetDashboard"),
+			Resource:  parts.List("*"),
 			Condition: s.inRegions(),
 		},
-		Statement{Sid: "ReadIAM", Effect: "Allow", Action: iamReads, Resource: []string{"*"}},
+		parts.Statement{Sid: "ReadIAM", Effect: parts.Allow, Action: parts.List(iamReads...), Resource: parts.List("*")},
 		// Roles are created only with this stack's Environment tag
 		// (aws:RequestTag, sent by CreateRole with the provider's default
 		// tags) and changed, tagged, passed and deleted only while they
 		// carry it (aws:ResourceTag).
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html#access_iam-tags_control-tagging
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourcetag
-		Statement{
+		parts.Statement{
 			Sid:       "CreateRolesOfThisEnvironment",
-			Effect:    "Allow",
-			Action:    []string{"iam:CreateRole"},
-			Resource:  []string{s.iamARN("role/*")},
-			Condition: Conditions{"StringEquals": {"aws:RequestTag/" + environmentTagKey: {env}}},
+			Effect:    parts.Allow,
+			Action:    parts.List("iam:CreateRole"),
+			Resource:  parts.List(s.iamARN("role/*")),
+			Condition: parts.Conditions{"StringEquals": {"aws:RequestTag/" + environmentTagKey: parts.List(env)}},
 		},
-		Statement{
+		parts.Statement{
 			Sid:    "ManageRolesOfThisEnvironment",
-			Effect: "Allow",
-			Action: []string{
+			Effect: parts.Allow,
+			Action: parts.List(
 				"iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
 				"iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
 				"iam:DetachRolePolicy", "iam:PassRole",
-			},
-			Resource:  []string{s.iamARN("role/*")},
-			Condition: Conditions{"StringEquals": {"aws:ResourceTag/" + environmentTagKey: {env}}},
+			),
+			Resource:  parts.List(s.iamARN("role/*")),
+			Condition: parts.Conditions{"StringEquals": {"aws:ResourceTag/" + environmentTagKey: parts.List(env)}},
 		},
 		// iam:PolicyARN limits which managed policies may be attached.
 		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html#awsidentityandaccessmanagementiam-policy-keys
-		Statement{
+		parts.Statement{
 			Sid:      "AttachThePlatformsManagedPolicies",
-			Effect:   "Allow",
-			Action:   []string{"iam:AttachRolePolicy"},
-			Resource: []string{s.iamARN("role/*")},
-			Condition: Conditions{
-				"StringEquals": {"aws:ResourceTag/" + environmentTagKey: {env}},
-				"ArnEquals":    {"iam:PolicyARN": managed},
+			Effect:   parts.Allow,
+			Action:   parts.List("iam:AttachRolePolicy"),
+			Resource: parts.List(s.iamARN("role/*")),
+			Condition: parts.Conditions{
+				"StringEquals": {"aws:ResourceTag/" + environmentTagKey: parts.List(env)},
+				"ArnEquals":    {"iam:PolicyARN": parts.List(managed...)},
 			},
 		},
-		Statement{
+		parts.Statement{
 			Sid:    "ManageClusterOIDCProviders",
-			Effect: "Allow",
-			Action: []string{
+			Effect: parts.Allow,
+			Action: parts.List(
 				"iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider",
 				"iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
 				"iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
 				"iam:RemoveClientIDFromOpenIDConnectProvider",
-			},
-			Resource: clusterOIDC,
+			),
+			Resource: parts.List(clusterOIDC...),
 		},
 		// The cluster turns on group metrics for each node group's Auto
 		// Scaling group, which EKS creates and names "eks-<node group>-<id>"
@@ -451,109 +362,109 @@ func deployPolicy(s scope) PolicyDocument {
 		// enable-metrics-collection` as this role). Resource type
 		// autoScalingGroup: Service Authorization Reference, Amazon EC2 Auto
 		// Scaling, "Resource types defined by Amazon EC2 Auto Scaling".
-		Statement{
+		parts.Statement{
 			Sid:      "NodeGroupMetrics",
-			Effect:   "Allow",
-			Action:   []string{"autoscaling:EnableMetricsCollection", "autoscaling:DisableMetricsCollection"},
-			Resource: asgs,
+			Effect:   parts.Allow,
+			Action:   parts.List("autoscaling:EnableMetricsCollection", "autoscaling:DisableMetricsCollection"),
+			Resource: parts.List(asgs...),
 		},
-		Statement{
+		parts.Statement{
 			Sid:       "CreateServiceLinkedRoles",
-			Effect:    "Allow",
-			Action:    []string{"iam:CreateServiceLinkedRole"},
-			Resource:  []string{s.iamARN("role/aws-service-role/*")},
-			Condition: Conditions{"StringEquals": {"iam:AWSServiceName": slices.Clone(serviceLinkedRoleServices)}},
+			Effect:    parts.Allow,
+			Action:    parts.List("iam:CreateServiceLinkedRole"),
+			Resource:  parts.List(s.iamARN("role/aws-service-role/*")),
+			Condition: parts.Conditions{"StringEquals": {"iam:AWSServiceName": parts.List(serviceLinkedRoleServices...)}},
 		},
 		// A service-linked role the program manages itself (the Auto
 		// Scaling one the volume key's policy names) is tagged and may be
 		// deleted; it carries no Environment tag when it is created.
-		Statement{
+		parts.Statement{
 			Sid:    "ManageServiceLinkedRoles",
-			Effect: "Allow",
-			Action: []string{
+			Effect: parts.Allow,
+			Action: parts.List(
 				"iam:TagRole", "iam:UntagRole", "iam:UpdateRoleDescription",
 				"iam:DeleteServiceLinkedRole", "iam:GetServiceLinkedRoleDeletionStatus",
-			},
-			Resource: slrPaths,
+			),
+			Resource: parts.List(slrPaths...),
 		},
-		Statement{Sid: "ListStateBucket", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{bucket}},
-		Statement{Sid: "ReadStateLayout", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{bucket + "/.pulumi/meta.yaml"}},
-		Statement{
+		parts.Statement{Sid: "ListStateBucket", Effect: parts.Allow, Action: parts.List("s3:ListBucket"), Resource: parts.List(bucket)},
+		parts.Statement{Sid: "ReadStateLayout", Effect: parts.Allow, Action: parts.List("s3:GetObject"), Resource: parts.List(bucket + "/.pulumi/meta.yaml")},
+		parts.Statement{
 			Sid:      "WriteThisStacksState",
-			Effect:   "Allow",
-			Action:   []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
-			Resource: s.stateObjects(),
+			Effect:   parts.Allow,
+			Action:   parts.List("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+			Resource: parts.List(s.stateObjects()...),
 		},
-		Statement{
+		parts.Statement{
 			Sid:       "UseStateKeyThroughS3",
-			Effect:    "Allow",
-			Action:    []string{"kms:GenerateDataKey", "kms:Decrypt"},
-			Resource:  []string{s.StateKeyARN},
+			Effect:    parts.Allow,
+			Action:    parts.List("kms:GenerateDataKey", "kms:Decrypt"),
+			Resource:  parts.List(s.StateKeyARN),
 			Condition: s.stateKeyVia(),
 		},
 		// The awskms secrets provider encrypts the stack's data key once
 		// (stack init) and decrypts it on every run; secret values are
 		// then encrypted locally with that data key.
 		// Source: pulumi/pulumi pkg/secrets/cloud/manager.go.
-		Statement{
+		parts.Statement{
 			Sid:      "UseSecretsProviderKey",
-			Effect:   "Allow",
-			Action:   []string{"kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"},
-			Resource: []string{s.SecretsKeyARN},
+			Effect:   parts.Allow,
+			Action:   parts.List("kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"),
+			Resource: parts.List(s.SecretsKeyARN),
 		},
 		// Nothing this role may change carries another environment's tag.
 		// The Null test makes the deny apply only where the tag exists:
 		// StringNotEquals alone would also match untagged resources and
 		// creations (no aws:ResourceTag in the request).
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
-		Statement{
+		parts.Statement{
 			Sid:         "DenyOtherEnvironments",
-			Effect:      "Deny",
-			Action:      []string{"*"},
-			NotResource: []string{bucket, bucket + "/*", s.StateKeyARN, s.SecretsKeyARN},
-			Condition: Conditions{
-				"Null":            {"aws:ResourceTag/" + environmentTagKey: {"false"}},
-				"StringNotEquals": {"aws:ResourceTag/" + environmentTagKey: {env}},
+			Effect:      parts.Deny,
+			Action:      parts.List("*"),
+			NotResource: parts.List(bucket, bucket+"/*", s.StateKeyARN, s.SecretsKeyARN),
+			Condition: parts.Conditions{
+				"Null":            {"aws:ResourceTag/" + environmentTagKey: parts.List("false")},
+				"StringNotEquals": {"aws:ResourceTag/" + environmentTagKey: parts.List(env)},
 			},
 		},
 		// The bootstrap's own resources stay out of reach: its keys may
 		// only be used, their aliases not moved, its roles and the GitHub
 		// provider not touched.
-		Statement{
+		parts.Statement{
 			Sid:       "DenyBootstrapKeyAdministration",
-			Effect:    "Deny",
-			NotAction: []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"},
-			Resource:  []string{s.StateKeyARN, s.SecretsKeyARN},
+			Effect:    parts.Deny,
+			NotAction: parts.List("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"),
+			Resource:  parts.List(s.StateKeyARN, s.SecretsKeyARN),
 		},
-		Statement{
+		parts.Statement{
 			Sid:      "DenyBootstrapAliases",
-			Effect:   "Deny",
-			Action:   []string{"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"},
-			Resource: protectedAliases,
+			Effect:   parts.Deny,
+			Action:   parts.List("kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"),
+			Resource: parts.List(protectedAliases...),
 		},
-		Statement{
+		parts.Statement{
 			Sid:      "DenyBootstrapIdentities",
-			Effect:   "Deny",
-			Action:   []string{"iam:*"},
-			Resource: append(protectedRoles, s.GitHubProviderARN),
+			Effect:   parts.Deny,
+			Action:   parts.List("iam:*"),
+			Resource: parts.List(append(protectedRoles, s.GitHubProviderARN)...),
 		},
 	)
 }
 
 // previewPolicy is the preview role's permissions: read what `pulumi
 // preview --refresh` reads, decrypt the stack's secrets, and change nothing.
-func previewPolicy(s scope) PolicyDocument {
+func previewPolicy(s scope) parts.PolicyDocument {
 	env := s.Stack.EnvironmentTag
 	bucket := bucketARN(s.Account, s.Bucket)
 	var secretsVia []string
 	for _, r := range s.Stack.Regions {
 		secretsVia = append(secretsVia, "secretsmanager."+r+"."+dnsSuffix(s.Account))
 	}
-	return document(
-		Statement{
+	return parts.Policy(
+		parts.Statement{
 			Sid:    "ReadPlatformServices",
-			Effect: "Allow",
-			Action: []string{
+			Effect: parts.Allow,
+			Action: parts.List(
 				"ec2:Describe*",
 				"eks:DescribeCluster", "eks:Describe*", "eks:List*",
 				"rds:Describe*", "rds:ListTagsForResource",
@@ -572,54 +483,54 @@ func previewPolicy(s scope) PolicyDocument {
 				"backup:GetBackupPlan", "backup:GetBackupSelection",
 				"backup:GetBackupVaultAccessPolicy", "backup:GetBackupVaultNotifications",
 				"events:Describe*", "events:List*",
-			},
-			Resource:  []string{"*"},
+			),
+			Resource:  parts.List("*"),
 			Condition: s.inRegions(),
 		},
-		Statement{Sid: "ReadIAM", Effect: "Allow", Action: iamReads, Resource: []string{"*"}},
+		parts.Statement{Sid: "ReadIAM", Effect: parts.Allow, Action: parts.List(iamReads...), Resource: parts.List("*")},
 		// Refreshing a SecretVersion reads its value (terraform-provider-aws
 		// internal/service/secretsmanager/secret_version.go reads with
 		// GetSecretValue), and the platform's secrets are encrypted with its
 		// own keys: both only for this stack's tagged resources.
-		Statement{
+		parts.Statement{
 			Sid:      "ReadThisEnvironmentsSecretValues",
-			Effect:   "Allow",
-			Action:   []string{"secretsmanager:GetSecretValue"},
-			Resource: []string{"*"},
-			Condition: Conditions{
+			Effect:   parts.Allow,
+			Action:   parts.List("secretsmanager:GetSecretValue"),
+			Resource: parts.List("*"),
+			Condition: parts.Conditions{
 				"StringEquals": {
-					"aws:RequestedRegion":                  slices.Clone(s.Stack.Regions),
-					"aws:ResourceTag/" + environmentTagKey: {env},
+					"aws:RequestedRegion":                  parts.List(s.Stack.Regions...),
+					"aws:ResourceTag/" + environmentTagKey: parts.List(env),
 				},
 			},
 		},
-		Statement{
+		parts.Statement{
 			Sid:      "DecryptThisEnvironmentsSecretsThroughSecretsManager",
-			Effect:   "Allow",
-			Action:   []string{"kms:Decrypt"},
-			Resource: []string{"*"},
-			Condition: Conditions{"StringEquals": {
-				"kms:ViaService":                       secretsVia,
-				"aws:ResourceTag/" + environmentTagKey: {env},
+			Effect:   parts.Allow,
+			Action:   parts.List("kms:Decrypt"),
+			Resource: parts.List("*"),
+			Condition: parts.Conditions{"StringEquals": {
+				"kms:ViaService":                       parts.List(secretsVia...),
+				"aws:ResourceTag/" + environmentTagKey: parts.List(env),
 			}},
 		},
-		Statement{Sid: "ListStateBucket", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{bucket}},
-		Statement{Sid: "ReadThisStacksState", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: s.stateReads()},
-		Statement{
+		parts.Statement{Sid: "ListStateBucket", Effect: parts.Allow, Action: parts.List("s3:ListBucket"), Resource: parts.List(bucket)},
+		parts.Statement{Sid: "ReadThisStacksState", Effect: parts.Allow, Action: parts.List("s3:GetObject"), Resource: parts.List(s.stateReads()...)},
+		parts.Statement{
 			Sid:       "DecryptStateThroughS3",
-			Effect:    "Allow",
-			Action:    []string{"kms:Decrypt"},
-			Resource:  []string{s.StateKeyARN},
+			Effect:    parts.Allow,
+			Action:    parts.List("kms:Decrypt"),
+			Resource:  parts.List(s.StateKeyARN),
 			Condition: s.stateKeyVia(),
 		},
 		// Secrets in config and state are decrypted with the data key,
 		// which only kms:Decrypt of the secrets-provider key yields; a saved
 		// plan's secrets are encrypted locally with it (no kms:Encrypt).
-		Statement{
+		parts.Statement{
 			Sid:      "DecryptSecretsProviderKey",
-			Effect:   "Allow",
-			Action:   []string{"kms:Decrypt", "kms:DescribeKey"},
-			Resource: []string{s.SecretsKeyARN},
+			Effect:   parts.Allow,
+			Action:   parts.List("kms:Decrypt", "kms:DescribeKey"),
+			Resource: parts.List(s.SecretsKeyARN),
 		},
 	)
 }

@@ -302,11 +302,11 @@ func (b *builder) role() (*iam.Role, []pulumi.Resource, error) {
 	// condition key the service does not send when it assumes the role would
 	// make every job fail to start. Only principals of this account can pass
 	// the role to AWS Backup.
-	trust, err := parts.Document(map[string]any{
-		"Effect":    "Allow",
-		"Principal": map[string]any{"Service": b.args.Account.GlobalServicePrincipal("backup")},
-		"Action":    "sts:AssumeRole",
-	})
+	trust, err := parts.Policy(parts.Statement{
+		Effect:    parts.Allow,
+		Principal: &parts.Principal{Service: parts.One(b.args.Account.GlobalServicePrincipal("backup"))},
+		Action:    parts.One("sts:AssumeRole"),
+	}).JSON()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -168,18 +168,10 @@ func TestRole(t *testing.T) {
 	t.Parallel()
 	rec, _ := deploy(t, backup.DefaultConfig(), false)
 	role := offlinetest.Find(t, rec, tRole, "backup-role")
-	var trust struct {
-		Statement []struct {
-			Effect    string
-			Principal map[string]string
-			Action    string
-			Condition map[string]any
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, role, "assumeRolePolicy")), &trust))
+	trust := offlinetest.Policy(t, role, "assumeRolePolicy")
 	require.Len(t, trust.Statement, 1)
-	require.Equal(t, "backup.amazonaws.com", trust.Statement[0].Principal["Service"])
-	require.Equal(t, "sts:AssumeRole", trust.Statement[0].Action)
+	require.Equal(t, &parts.Principal{Service: parts.One("backup.amazonaws.com")}, trust.Statement[0].Principal)
+	require.Equal(t, parts.One("sts:AssumeRole"), trust.Statement[0].Action)
 
 	var policies []string
 	var attachmentURNs []string
@@ -218,9 +210,8 @@ func TestDisasterRecoveryRegion(t *testing.T) {
 	require.Equal(t, "platform-test-backup-dr", offlinetest.Str(t, drVault, "name"))
 	require.Equal(t, offlinetest.OutputString(t, drKey, "arn"), offlinetest.Str(t, drVault, "kmsKeyArn"), "the DR vault uses the DR region's own key")
 	require.NotEqual(t, offlinetest.Str(t, offlinetest.Find(t, rec, tVault, "backup-vault"), "kmsKeyArn"), offlinetest.Str(t, drVault, "kmsKeyArn"))
-	var policy struct{ Statement []map[string]any }
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, drKey, "policy")), &policy))
-	require.Equal(t, map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, policy.Statement[0]["Principal"], "same account administers the DR key")
+	policy := offlinetest.Policy(t, drKey, "policy")
+	require.Equal(t, &parts.Principal{AWS: parts.One("arn:aws:iam::123456789012:root")}, policy.Statement[0].Principal, "same account administers the DR key")
 
 	// RDS replicates point-in-time backups into the DR region under the DR key.
 	require.Equal(t, dbARN, offlinetest.Str(t, repl, "sourceDbInstanceArn"))

@@ -79,7 +79,9 @@ func (b *builder) addons(ph phase, deps []pulumi.Resource) ([]pulumi.Resource, e
 			role, ready, err := b.irsaRole("ebs-csi", EBSCSIServiceAccount,
 				"EBS CSI driver of "+b.clusterName+": creates and attaches encrypted volumes",
 				[]string{"service-role/AmazonEBSCSIDriverPolicy"},
-				b.volumeKey.ARN.ApplyT(VolumeKeyUserPolicy).(pulumi.StringOutput))
+				b.volumeKey.ARN.ApplyT(func(arn string) (string, error) {
+					return VolumeKeyUserPolicy(arn).JSON()
+				}).(pulumi.StringOutput))
 			if err != nil {
 				return nil, err
 			}

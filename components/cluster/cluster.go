@@ -323,7 +323,7 @@ func (b *builder) controlPlane() error {
 		return err
 	}
 
-	trust, err := parts.ServiceTrust(acct, "eks")
+	trust, err := parts.ServiceTrust(acct, "eks").JSON()
 	if err != nil {
 		return fmt.Errorf("cluster role trust policy: %w", err)
 	}
@@ -343,8 +343,10 @@ func (b *builder) controlPlane() error {
 		return fmt.Errorf("cluster role policy: %w", err)
 	}
 	keyUse, err := iam.NewRolePolicy(ctx, name+"-cluster-encryption", &iam.RolePolicyArgs{
-		Role:   role.ID(),
-		Policy: b.clusterKey.ARN.ApplyT(ClusterKeyPolicy).(pulumi.StringOutput),
+		Role: role.ID(),
+		Policy: b.clusterKey.ARN.ApplyT(func(arn string) (string, error) {
+			return ClusterKeyPolicy(arn).JSON()
+		}).(pulumi.StringOutput),
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("cluster role key policy: %w", err)
@@ -544,7 +546,7 @@ func (b *builder) autoscalerRole() error {
 		b.c.AutoscalerRoleARN = pulumi.String("").ToStringOutput()
 		return nil
 	}
-	policy, err := AutoscalerPolicy(b.args.Account, b.clusterName)
+	policy, err := AutoscalerPolicy(b.args.Account, b.clusterName).JSON()
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package cluster_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/acme/platform/components/cluster"
 	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/internal/parts"
 )
 
 // Type tokens the tests look up.
@@ -112,13 +112,16 @@ func TestControlPlaneIsPrivateEncryptedAndLogged(t *testing.T) {
 	require.False(t, offlinetest.Bool(t, c, "bootstrapSelfManagedAddons"))
 
 	role := offlinetest.Find(t, rec, tRole, "eks-cluster")
-	require.Contains(t, offlinetest.Str(t, role, "assumeRolePolicy"), "eks.amazonaws.com")
+	trust := offlinetest.Policy(t, role, "assumeRolePolicy")
+	require.Len(t, trust.Statement, 1)
+	require.Equal(t, &parts.Principal{Service: parts.One("eks.amazonaws.com")}, trust.Statement[0].Principal)
+	require.Equal(t, parts.Conditions{"StringEquals": {"aws:SourceAccount": parts.One(offlinetest.Account.ID)}}, trust.Statement[0].Condition)
 	require.Equal(t, offlinetest.OutputString(t, role, "arn"), offlinetest.Str(t, c, "roleArn"))
 	attach := offlinetest.Find(t, rec, tAttachment, "eks-cluster-policy")
 	require.Equal(t, "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", offlinetest.Str(t, attach, "policyArn"))
 	require.Contains(t, c.Dependencies, attach.URN)
 	keyUse := offlinetest.Find(t, rec, tRolePolicy, "eks-cluster-encryption")
-	require.Contains(t, offlinetest.Str(t, keyUse, "policy"), offlinetest.OutputString(t, key, "arn"))
+	require.Equal(t, cluster.ClusterKeyPolicy(offlinetest.OutputString(t, key, "arn")), offlinetest.Policy(t, keyUse, "policy"))
 	require.Contains(t, c.Dependencies, keyUse.URN)
 }
 
@@ -261,25 +264,20 @@ func TestIdentityForWorkloads(t *testing.T) {
 // trustedServiceAccount returns the service account an IRSA role trusts.
 func trustedServiceAccount(t *testing.T, role *offline.Resource) string {
 	t.Helper()
-	doc := offlinetest.Str(t, role, "assumeRolePolicy")
-	var d struct {
-		Statement []struct {
-			Principal map[string]string
-			Action    string
-			Condition map[string]map[string]string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(doc), &d))
+	d := offlinetest.Policy(t, role, "assumeRolePolicy")
 	require.Len(t, d.Statement, 1)
 	s := d.Statement[0]
-	require.Equal(t, "sts:AssumeRoleWithWebIdentity", s.Action)
-	require.Contains(t, s.Principal["Federated"], ":oidc-provider/oidc.eks.")
+	require.Equal(t, parts.One("sts:AssumeRoleWithWebIdentity"), s.Action)
+	require.NotNil(t, s.Principal)
+	require.Len(t, s.Principal.Federated.Strings(), 1)
+	require.Contains(t, s.Principal.Federated.Strings()[0], ":oidc-provider/oidc.eks.")
 	for k, v := range s.Condition["StringEquals"] {
 		if strings.HasSuffix(k, ":sub") {
-			return v
+			require.Len(t, v.Strings(), 1, "one service account")
+			return v.Strings()[0]
 		}
 	}
-	t.Fatalf("%s: no :sub condition in %s", role.Name, doc)
+	t.Fatalf("%s: no :sub condition in %+v", role.Name, d)
 	return ""
 }
 
@@ -333,7 +331,7 @@ func TestManagedAddonsArePinnedAndOrdered(t *testing.T) {
 	require.Equal(t, "system:serviceaccount:kube-system:ebs-csi-controller-sa", trustedServiceAccount(t, ebs))
 	require.Equal(t, []string{"arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"}, attachedPolicies(rec, ebs))
 	ebsKey := offlinetest.Find(t, rec, tRolePolicy, "eks-ebs-csi")
-	require.Contains(t, offlinetest.Str(t, ebsKey, "policy"), offlinetest.OutputString(t, offlinetest.Find(t, rec, tKey, "eks-volumes"), "arn"))
+	require.Equal(t, cluster.VolumeKeyUserPolicy(offlinetest.OutputString(t, offlinetest.Find(t, rec, tKey, "eks-volumes"), "arn")), offlinetest.Policy(t, ebsKey, "policy"))
 	ebsAddon := offlinetest.Find(t, rec, tAddon, "eks-aws-ebs-csi-driver")
 	require.Equal(t, offlinetest.OutputString(t, ebs, "arn"), offlinetest.Str(t, ebsAddon, "serviceAccountRoleArn"))
 	require.Contains(t, ebsAddon.Dependencies, ebsKey.URN)
@@ -399,11 +397,15 @@ func TestLaunchTemplateHardensNodes(t *testing.T) {
 	require.ElementsMatch(t, []string{"instance", "volume", "network-interface"}, kinds)
 
 	// The key policy lets Auto Scaling launch nodes with the encrypted volume.
-	policy := offlinetest.Str(t, volumeKey, "policy")
-	require.Contains(t, policy, "AWSServiceRoleForAutoScaling")
-	require.Contains(t, policy, "kms:GrantIsForAWSResource")
-	require.NotContains(t, offlinetest.Str(t, offlinetest.Find(t, rec, tKey, "eks-cluster"), "policy"), "AWSServiceRoleForAutoScaling",
-		"the secrets key trusts no service-linked role")
+	slr := &parts.Principal{AWS: parts.One(cluster.AutoScalingServiceRoleARN(offlinetest.Account))}
+	policy := offlinetest.Policy(t, volumeKey, "policy")
+	require.Equal(t, slr, offlinetest.Statement(t, policy, "AutoScalingUsesKeyForNodeVolumes").Principal)
+	grant := offlinetest.Statement(t, policy, "AutoScalingGrantsKeyToEBS")
+	require.Equal(t, slr, grant.Principal)
+	require.Equal(t, parts.Bool(true), grant.Condition["Bool"]["kms:GrantIsForAWSResource"])
+	for _, st := range offlinetest.Policy(t, offlinetest.Find(t, rec, tKey, "eks-cluster"), "policy").Statement {
+		require.NotEqual(t, slr, st.Principal, "the secrets key trusts no service-linked role")
+	}
 }
 
 func TestMetadataHopLimitIsConfigurable(t *testing.T) {
@@ -525,9 +527,7 @@ func TestAutoscalerRoleIsScopedToThisCluster(t *testing.T) {
 	require.Equal(t, "system:serviceaccount:kube-system:cluster-autoscaler", trustedServiceAccount(t, role))
 	require.Empty(t, attachedPolicies(rec, role))
 	policy := offlinetest.Find(t, rec, tRolePolicy, "eks-autoscaler")
-	want, err := cluster.AutoscalerPolicy(offlinetest.Account, clusterName)
-	require.NoError(t, err)
-	require.JSONEq(t, want, offlinetest.Str(t, policy, "policy"))
+	require.Equal(t, cluster.AutoscalerPolicy(offlinetest.Account, clusterName), offlinetest.Policy(t, policy, "policy"))
 	require.Equal(t, role.ID, offlinetest.Str(t, policy, "role"))
 }
 

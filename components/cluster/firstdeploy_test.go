@@ -11,6 +11,7 @@ import (
 
 	"github.com/acme/platform/components/cluster"
 	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/internal/parts"
 )
 
 const (
@@ -46,7 +47,8 @@ func TestAutoScalingServiceRoleComesBeforeTheVolumeKey(t *testing.T) {
 	require.True(t, slr.RetainOnDelete, "the role is the account's: the stack never deletes it")
 	key := offlinetest.Find(t, rec, tKey, "eks-volumes")
 	require.Contains(t, key.Dependencies, slr.URN)
-	require.Contains(t, offlinetest.Str(t, key, "policy"), "AWSServiceRoleForAutoScaling")
+	slrPrincipal := &parts.Principal{AWS: parts.One(cluster.AutoScalingServiceRoleARN(offlinetest.Account))}
+	require.Equal(t, slrPrincipal, offlinetest.Statement(t, offlinetest.Policy(t, key, "policy"), "AutoScalingUsesKeyForNodeVolumes").Principal)
 
 	// Where the role exists already, creating it would fail: nothing is
 	// registered.
@@ -58,18 +60,17 @@ func TestAutoScalingServiceRoleComesBeforeTheVolumeKey(t *testing.T) {
 func TestClusterKeyServesItsLogGroupOnly(t *testing.T) {
 	t.Parallel()
 	rec, _ := runCluster(t, nil)
-	var policy struct{ Statement []map[string]any }
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, offlinetest.Find(t, rec, tKey, "eks-cluster"), "policy")), &policy))
-	var logs map[string]any
+	policy := offlinetest.Policy(t, offlinetest.Find(t, rec, tKey, "eks-cluster"), "policy")
+	var logs *parts.Statement
 	for _, st := range policy.Statement {
-		if p, _ := st["Principal"].(map[string]any); p["Service"] == "logs.us-east-1.amazonaws.com" {
-			logs = st
+		if st.Principal != nil && slices.Equal(st.Principal.Service.Strings(), []string{"logs.us-east-1.amazonaws.com"}) {
+			logs = &st
 		}
 	}
 	require.NotNil(t, logs)
-	require.Equal(t, map[string]any{"ArnEquals": map[string]any{"kms:EncryptionContext:aws:logs:arn": []any{
+	require.Equal(t, parts.Conditions{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": parts.List(
 		"arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/" + clusterName + "/cluster",
-	}}}, logs["Condition"])
+	)}}, logs.Condition)
 }
 
 // zoneArgs gives the cluster three zones' private subnets.

@@ -22,7 +22,7 @@ const RootDeviceName = "/dev/xvda"
 // nodeIAM creates the node role with the worker and ECR read-only policies
 // only.
 func (b *builder) nodeIAM() error {
-	trust, err := NodeTrust(b.args.Account)
+	trust, err := NodeTrust(b.args.Account).JSON()
 	if err != nil {
 		return fmt.Errorf("node role trust policy: %w", err)
 	}

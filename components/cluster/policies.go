@@ -61,12 +61,12 @@ func LogGroupName(clusterName string) string {
 // Auto Scaling group, launch template and instance type (those calls support
 // no resource scoping), read this cluster's node groups, and resize or
 // terminate instances only in groups tagged as this cluster's.
-func AutoscalerPolicy(acct parts.Account, clusterName string) (string, error) {
-	return parts.Document(
-		map[string]any{
-			"Sid":    "ReadScalingState",
-			"Effect": "Allow",
-			"Action": []string{
+func AutoscalerPolicy(acct parts.Account, clusterName string) parts.PolicyDocument {
+	return parts.Policy(
+		parts.Statement{
+			Sid:    "ReadScalingState",
+			Effect: parts.Allow,
+			Action: parts.List(
 				"autoscaling:DescribeAutoScalingGroups",
 				"autoscaling:DescribeAutoScalingInstances",
 				"autoscaling:DescribeLaunchConfigurations",
@@ -76,27 +76,27 @@ func AutoscalerPolicy(acct parts.Account, clusterName string) (string, error) {
 				"ec2:DescribeInstanceTypes",
 				"ec2:DescribeLaunchTemplateVersions",
 				"ec2:GetInstanceTypesFromInstanceRequirements",
-			},
-			"Resource": "*",
+			),
+			Resource: parts.One("*"),
 		},
-		map[string]any{
-			"Sid":      "ReadOwnNodeGroups",
-			"Effect":   "Allow",
-			"Action":   []string{"eks:DescribeNodegroup"},
-			"Resource": acct.ARN("eks", acct.Region, "nodegroup/"+clusterName+"/*/*"),
+		parts.Statement{
+			Sid:      "ReadOwnNodeGroups",
+			Effect:   parts.Allow,
+			Action:   parts.List("eks:DescribeNodegroup"),
+			Resource: parts.One(acct.ARN("eks", acct.Region, "nodegroup/"+clusterName+"/*/*")),
 		},
-		map[string]any{
-			"Sid":    "ScaleOwnGroupsOnly",
-			"Effect": "Allow",
-			"Action": []string{
+		parts.Statement{
+			Sid:    "ScaleOwnGroupsOnly",
+			Effect: parts.Allow,
+			Action: parts.List(
 				"autoscaling:SetDesiredCapacity",
 				"autoscaling:TerminateInstanceInAutoScalingGroup",
-			},
-			"Resource": "*",
-			"Condition": map[string]any{
-				"StringEquals": map[string]any{
-					"aws:ResourceTag/" + AutoscalerOwnerTag(clusterName): "owned",
-					"aws:ResourceTag/" + AutoscalerTagEnabled:            "true",
+			),
+			Resource: parts.One("*"),
+			Condition: parts.Conditions{
+				"StringEquals": {
+					"aws:ResourceTag/" + AutoscalerOwnerTag(clusterName): parts.One("owned"),
+					"aws:ResourceTag/" + AutoscalerTagEnabled:            parts.One("true"),
 				},
 			},
 		},
@@ -107,11 +107,11 @@ func AutoscalerPolicy(acct parts.Account, clusterName string) (string, error) {
 // conditions: EC2 assumes instance-profile roles without the
 // aws:SourceAccount context, and a condition on a missing key would keep
 // every node from getting credentials.
-func NodeTrust(acct parts.Account) (string, error) {
-	return parts.Document(map[string]any{
-		"Effect":    "Allow",
-		"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("ec2")},
-		"Action":    "sts:AssumeRole",
+func NodeTrust(acct parts.Account) parts.PolicyDocument {
+	return parts.Policy(parts.Statement{
+		Effect:    parts.Allow,
+		Principal: &parts.Principal{Service: parts.One(acct.GlobalServicePrincipal("ec2"))},
+		Action:    parts.One("sts:AssumeRole"),
 	})
 }
 
@@ -122,33 +122,33 @@ var NodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegi
 
 // ClusterKeyPolicy lets the cluster role use the secrets key for envelope
 // encryption (what EKS asks of the role).
-func ClusterKeyPolicy(keyARN string) (string, error) {
-	return parts.Document(map[string]any{
-		"Sid":      "EnvelopeEncryptSecrets",
-		"Effect":   "Allow",
-		"Action":   []string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"},
-		"Resource": keyARN,
+func ClusterKeyPolicy(keyARN string) parts.PolicyDocument {
+	return parts.Policy(parts.Statement{
+		Sid:      "EnvelopeEncryptSecrets",
+		Effect:   parts.Allow,
+		Action:   parts.List("kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"),
+		Resource: parts.One(keyARN),
 	})
 }
 
 // VolumeKeyUserPolicy lets the EBS CSI driver create and attach volumes
 // encrypted with the volume key: the managed AmazonEBSCSIDriverPolicy covers
 // AWS-managed keys only.
-func VolumeKeyUserPolicy(keyARN string) (string, error) {
-	return parts.Document(
-		map[string]any{
-			"Sid":      "UseVolumeKey",
-			"Effect":   "Allow",
-			"Action":   []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-			"Resource": keyARN,
+func VolumeKeyUserPolicy(keyARN string) parts.PolicyDocument {
+	return parts.Policy(
+		parts.Statement{
+			Sid:      "UseVolumeKey",
+			Effect:   parts.Allow,
+			Action:   parts.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
+			Resource: parts.One(keyARN),
 		},
-		map[string]any{
-			"Sid":      "GrantVolumeKeyToEBS",
-			"Effect":   "Allow",
-			"Action":   []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
-			"Resource": keyARN,
-			"Condition": map[string]any{
-				"Bool": map[string]any{"kms:GrantIsForAWSResource": true},
+		parts.Statement{
+			Sid:      "GrantVolumeKeyToEBS",
+			Effect:   parts.Allow,
+			Action:   parts.List("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"),
+			Resource: parts.One(keyARN),
+			Condition: parts.Conditions{
+				"Bool": {"kms:GrantIsForAWSResource": parts.Bool(true)},
 			},
 		},
 	)
@@ -168,24 +168,24 @@ func AutoScalingServiceRoleARN(acct parts.Account) string {
 // with one or more invalid principals"). It exists once the account has had
 // any Auto Scaling group; the stack looks it up and, when it is missing, the
 // cluster creates it before the key (ClusterArgs.CreateAutoScalingServiceRole).
-func VolumeKeyStatements(acct parts.Account) []map[string]any {
+func VolumeKeyStatements(acct parts.Account) []parts.Statement {
 	slr := AutoScalingServiceRoleARN(acct)
-	return []map[string]any{
+	return []parts.Statement{
 		{
-			"Sid":       "AutoScalingUsesKeyForNodeVolumes",
-			"Effect":    "Allow",
-			"Principal": map[string]any{"AWS": slr},
-			"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-			"Resource":  "*",
+			Sid:       "AutoScalingUsesKeyForNodeVolumes",
+			Effect:    parts.Allow,
+			Principal: &parts.Principal{AWS: parts.One(slr)},
+			Action:    parts.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
+			Resource:  parts.One("*"),
 		},
 		{
-			"Sid":       "AutoScalingGrantsKeyToEBS",
-			"Effect":    "Allow",
-			"Principal": map[string]any{"AWS": slr},
-			"Action":    "kms:CreateGrant",
-			"Resource":  "*",
-			"Condition": map[string]any{
-				"Bool": map[string]any{"kms:GrantIsForAWSResource": true},
+			Sid:       "AutoScalingGrantsKeyToEBS",
+			Effect:    parts.Allow,
+			Principal: &parts.Principal{AWS: parts.One(slr)},
+			Action:    parts.One("kms:CreateGrant"),
+			Resource:  parts.One("*"),
+			Condition: parts.Conditions{
+				"Bool": {"kms:GrantIsForAWSResource": parts.Bool(true)},
 			},
 		},
 	}

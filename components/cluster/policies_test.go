@@ -1,7 +1,6 @@
 package cluster_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -12,59 +11,28 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-type statement struct {
-	Sid       string
-	Effect    string
-	Principal map[string]any
-	Action    any
-	Resource  any
-	Condition map[string]map[string]any
-}
-
-func statements(t *testing.T, doc string) []statement {
-	t.Helper()
-	var d struct {
-		Version   string
-		Statement []statement
-	}
-	require.NoError(t, json.Unmarshal([]byte(doc), &d))
-	require.Equal(t, "2012-10-17", d.Version)
-	return d.Statement
-}
-
-func actions(s statement) []string {
-	switch a := s.Action.(type) {
-	case string:
-		return []string{a}
-	case []any:
-		var out []string
-		for _, e := range a {
-			out = append(out, e.(string))
-		}
-		return out
-	}
-	return nil
-}
-
 func TestAutoscalerPolicyScalesOnlyTaggedGroups(t *testing.T) {
 	t.Parallel()
-	doc, err := cluster.AutoscalerPolicy(offlinetest.Account, "platform-dev-eks")
-	require.NoError(t, err)
-	sts := statements(t, doc)
+	doc := cluster.AutoscalerPolicy(offlinetest.Account, "platform-dev-eks")
+	require.Equal(t, parts.PolicyVersion, doc.Version)
 	var writes, reads int
-	for _, s := range sts {
-		require.Equal(t, "Allow", s.Effect)
-		for _, a := range actions(s) {
+	var all []string
+	for _, s := range doc.Statement {
+		require.Equal(t, parts.Allow, s.Effect)
+		require.Nil(t, s.Principal)
+		require.True(t, s.NotAction.IsZero())
+		for _, a := range s.Action.Strings() {
+			all = append(all, a)
 			require.NotContains(t, a, "*", "no wildcard actions")
 			switch a {
 			case "autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup":
 				writes++
-				require.Equal(t, map[string]any{
-					"aws:ResourceTag/k8s.io/cluster-autoscaler/platform-dev-eks": "owned",
-					"aws:ResourceTag/k8s.io/cluster-autoscaler/enabled":          "true",
-				}, s.Condition["StringEquals"], "%s must be scoped by the cluster's tags", a)
+				require.Equal(t, parts.Conditions{"StringEquals": {
+					"aws:ResourceTag/k8s.io/cluster-autoscaler/platform-dev-eks": parts.One("owned"),
+					"aws:ResourceTag/k8s.io/cluster-autoscaler/enabled":          parts.One("true"),
+				}}, s.Condition, "%s must be scoped by the cluster's tags", a)
 			case "eks:DescribeNodegroup":
-				require.Equal(t, "arn:aws:eks:us-east-1:123456789012:nodegroup/platform-dev-eks/*/*", s.Resource)
+				require.Equal(t, parts.One("arn:aws:eks:us-east-1:123456789012:nodegroup/platform-dev-eks/*/*"), s.Resource)
 			default:
 				reads++
 				require.True(t, strings.Contains(a, ":Describe") || strings.Contains(a, ":Get"), "%s must be read-only", a)
@@ -72,8 +40,8 @@ func TestAutoscalerPolicyScalesOnlyTaggedGroups(t *testing.T) {
 		}
 	}
 	require.Equal(t, 2, writes)
-	require.Contains(t, doc, "ec2:DescribeLaunchTemplateVersions")
-	require.Contains(t, doc, "ec2:DescribeInstanceTypes")
+	require.Contains(t, all, "ec2:DescribeLaunchTemplateVersions")
+	require.Contains(t, all, "ec2:DescribeInstanceTypes")
 	require.Positive(t, reads)
 }
 
@@ -93,50 +61,48 @@ func TestVolumeKeyStatementsTrustTheAutoScalingRole(t *testing.T) {
 	require.Equal(t, slr, cluster.AutoScalingServiceRoleARN(offlinetest.Account))
 	var grant, use bool
 	for _, s := range sts {
-		require.Equal(t, map[string]any{"AWS": slr}, s["Principal"])
-		switch s["Action"] {
-		case "kms:CreateGrant":
+		require.Equal(t, &parts.Principal{AWS: parts.One(slr)}, s.Principal)
+		switch s.Sid {
+		case "AutoScalingGrantsKeyToEBS":
 			grant = true
-			require.Equal(t, map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": true}}, s["Condition"])
+			require.Equal(t, parts.One("kms:CreateGrant"), s.Action)
+			require.Equal(t, parts.Conditions{"Bool": {"kms:GrantIsForAWSResource": parts.Bool(true)}}, s.Condition)
 		default:
 			use = true
-			require.ElementsMatch(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, s["Action"])
+			require.ElementsMatch(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, s.Action.Strings())
 		}
 	}
 	require.True(t, grant && use)
 	// The statements must survive rendering into a key policy.
-	doc, err := parts.KeyPolicy(offlinetest.Account, nil, sts...)
+	doc, err := parts.KeyPolicy(offlinetest.Account, nil, sts...).JSON()
 	require.NoError(t, err)
-	require.Contains(t, doc, "AutoScalingGrantsKeyToEBS")
+	back, err := parts.ParsePolicy(doc)
+	require.NoError(t, err)
+	require.Equal(t, sts, back.Statement[1:])
+	offlinetest.Statement(t, back, "AutoScalingGrantsKeyToEBS")
 }
 
 func TestNodeTrustHasNoSourceConditions(t *testing.T) {
 	t.Parallel()
-	doc, err := cluster.NodeTrust(offlinetest.Account)
-	require.NoError(t, err)
-	sts := statements(t, doc)
+	sts := cluster.NodeTrust(offlinetest.Account).Statement
 	require.Len(t, sts, 1)
-	require.Equal(t, map[string]any{"Service": "ec2.amazonaws.com"}, sts[0].Principal)
-	require.Equal(t, []string{"sts:AssumeRole"}, actions(sts[0]))
+	require.Equal(t, &parts.Principal{Service: parts.One("ec2.amazonaws.com")}, sts[0].Principal)
+	require.Equal(t, []string{"sts:AssumeRole"}, sts[0].Action.Strings())
 	require.Nil(t, sts[0].Condition)
 }
 
 func TestKeyUserPolicies(t *testing.T) {
 	t.Parallel()
 	const key = "arn:aws:kms:us-east-1:123456789012:key/abc"
-	doc, err := cluster.ClusterKeyPolicy(key)
-	require.NoError(t, err)
-	sts := statements(t, doc)
+	sts := cluster.ClusterKeyPolicy(key).Statement
 	require.Len(t, sts, 1)
-	require.Equal(t, key, sts[0].Resource)
-	require.ElementsMatch(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"}, actions(sts[0]))
+	require.Equal(t, parts.One(key), sts[0].Resource)
+	require.ElementsMatch(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"}, sts[0].Action.Strings())
 
-	doc, err = cluster.VolumeKeyUserPolicy(key)
-	require.NoError(t, err)
-	for _, s := range statements(t, doc) {
-		require.Equal(t, key, s.Resource, "never all keys (KMS-08)")
+	for _, s := range cluster.VolumeKeyUserPolicy(key).Statement {
+		require.Equal(t, parts.One(key), s.Resource, "never all keys (KMS-08)")
 		if s.Sid == "GrantVolumeKeyToEBS" {
-			require.Equal(t, true, s.Condition["Bool"]["kms:GrantIsForAWSResource"])
+			require.Equal(t, parts.Bool(true), s.Condition["Bool"]["kms:GrantIsForAWSResource"])
 		}
 	}
 }

@@ -304,7 +304,7 @@ func (b *builder) topic() (*sns.Topic, error) {
 	policy := pulumi.All(topic.Arn, dbID).ApplyT(func(v []any) (string, error) {
 		return TopicPolicy(acct, v[0].(string), TopicPublishers{
 			BackupRule: b.args.BackupJobs, BackupRuleName: rule, DatabaseID: v[1].(string),
-		})
+		}).JSON()
 	}).(pulumi.StringOutput)
 	if _, err := sns.NewTopicPolicy(ctx, name+"-topic", &sns.TopicPolicyArgs{
 		Arn:    topic.Arn,
@@ -331,17 +331,17 @@ func (b *builder) topic() (*sns.Topic, error) {
 // between event sources from AWS services and encrypted topics", which lists
 // cloudwatch.amazonaws.com for alarms, events.amazonaws.com for EventBridge
 // and events.rds.amazonaws.com for RDS event subscriptions).
-func TopicKeyStatements(acct parts.Account) []map[string]any {
-	return []map[string]any{{
-		"Sid":    "AWSServicesPublishEncrypted",
-		"Effect": "Allow",
-		"Principal": map[string]any{"Service": []string{
+func TopicKeyStatements(acct parts.Account) []parts.Statement {
+	return []parts.Statement{{
+		Sid:    "AWSServicesPublishEncrypted",
+		Effect: parts.Allow,
+		Principal: &parts.Principal{Service: parts.List(
 			acct.GlobalServicePrincipal("cloudwatch"),
 			acct.GlobalServicePrincipal("events"),
 			acct.GlobalServicePrincipal("events.rds"),
-		}},
-		"Action":   []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-		"Resource": "*",
+		)},
+		Action:   parts.List("kms:Decrypt", "kms:GenerateDataKey*"),
+		Resource: parts.One("*"),
 	}}
 }
 
@@ -363,57 +363,42 @@ type TopicPublishers struct {
 // Guide, "Granting permissions to publish notifications to an Amazon SNS
 // topic": principal events.rds.amazonaws.com, aws:SourceArn the RDS
 // resource, aws:SourceAccount).
-func TopicPolicy(acct parts.Account, topicARN string, from TopicPublishers) (string, error) {
-	statements := []map[string]any{
+func TopicPolicy(acct parts.Account, topicARN string, from TopicPublishers) parts.PolicyDocument {
+	// publish lets a service publish on behalf of one source (aws:SourceArn,
+	// compared with the operator given) of this account.
+	publish := func(sid, service, arnOperator, sourceARN string) parts.Statement {
+		return parts.Statement{
+			Sid:       sid,
+			Effect:    parts.Allow,
+			Principal: &parts.Principal{Service: parts.One(acct.GlobalServicePrincipal(service))},
+			Action:    parts.One("SNS:Publish"),
+			Resource:  parts.One(topicARN),
+			Condition: parts.Conditions{
+				arnOperator:    {"aws:SourceArn": parts.One(sourceARN)},
+				"StringEquals": {"aws:SourceAccount": parts.One(acct.ID)},
+			},
+		}
+	}
+	statements := []parts.Statement{
 		{
-			"Sid":       "AccountAdministers",
-			"Effect":    "Allow",
-			"Principal": map[string]any{"AWS": acct.RootARN()},
-			"Action": []string{
+			Sid:       "AccountAdministers",
+			Effect:    parts.Allow,
+			Principal: &parts.Principal{AWS: parts.One(acct.RootARN())},
+			Action: parts.List(
 				"SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
 				"SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish",
-			},
-			"Resource": topicARN,
+			),
+			Resource: parts.One(topicARN),
 		},
-		{
-			"Sid":       "CloudWatchAlarmsPublish",
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("cloudwatch")},
-			"Action":    "SNS:Publish",
-			"Resource":  topicARN,
-			"Condition": map[string]any{
-				"ArnLike":      map[string]any{"aws:SourceArn": acct.ARN("cloudwatch", acct.Region, "alarm:*")},
-				"StringEquals": map[string]any{"aws:SourceAccount": acct.ID},
-			},
-		},
+		publish("CloudWatchAlarmsPublish", "cloudwatch", "ArnLike", acct.ARN("cloudwatch", acct.Region, "alarm:*")),
 	}
 	if from.BackupRule {
-		statements = append(statements, map[string]any{
-			"Sid":       "BackupJobEventsPublish",
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("events")},
-			"Action":    "SNS:Publish",
-			"Resource":  topicARN,
-			"Condition": map[string]any{
-				"ArnEquals":    map[string]any{"aws:SourceArn": acct.ARN("events", acct.Region, "rule/"+from.BackupRuleName)},
-				"StringEquals": map[string]any{"aws:SourceAccount": acct.ID},
-			},
-		})
+		statements = append(statements, publish("BackupJobEventsPublish", "events", "ArnEquals", acct.ARN("events", acct.Region, "rule/"+from.BackupRuleName)))
 	}
 	if from.DatabaseID != "" {
-		statements = append(statements, map[string]any{
-			"Sid":       "DatabaseEventsPublish",
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("events.rds")},
-			"Action":    "SNS:Publish",
-			"Resource":  topicARN,
-			"Condition": map[string]any{
-				"ArnEquals":    map[string]any{"aws:SourceArn": acct.ARN("rds", acct.Region, "db:"+from.DatabaseID)},
-				"StringEquals": map[string]any{"aws:SourceAccount": acct.ID},
-			},
-		})
+		statements = append(statements, publish("DatabaseEventsPublish", "events.rds", "ArnEquals", acct.ARN("rds", acct.Region, "db:"+from.DatabaseID)))
 	}
-	return parts.Document(statements...)
+	return parts.Policy(statements...)
 }
 
 // alarm creates one signal's alarm, notifying the topic on ALARM and OK.

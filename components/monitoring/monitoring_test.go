@@ -3,6 +3,7 @@ package monitoring_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -283,40 +284,36 @@ func TestTopicEncryptedWithAKeyCloudWatchMayUse(t *testing.T) {
 	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Str(t, topic, "kmsMasterKeyId"), "the topic is encrypted with our key")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
 
-	var kp struct{ Statement []map[string]any }
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, key, "policy")), &kp))
-	var cw map[string]any
+	kp := offlinetest.Policy(t, key, "policy")
+	var cw *parts.Statement
 	for _, st := range kp.Statement {
-		if p, _ := st["Principal"].(map[string]any); p["Service"] != nil {
-			cw = st
+		if st.Principal != nil && !st.Principal.Service.IsZero() {
+			cw = &st
 		}
 	}
 	require.NotNil(t, cw, "CloudWatch, EventBridge and RDS cannot publish to a topic whose key they may not use")
-	require.Equal(t, "Allow", cw["Effect"])
-	require.ElementsMatch(t, []any{"kms:Decrypt", "kms:GenerateDataKey*"}, cw["Action"])
-	require.ElementsMatch(t, []any{"cloudwatch.amazonaws.com", "events.amazonaws.com", "events.rds.amazonaws.com"}, cw["Principal"].(map[string]any)["Service"])
+	require.Equal(t, parts.Allow, cw.Effect)
+	require.ElementsMatch(t, []string{"kms:Decrypt", "kms:GenerateDataKey*"}, cw.Action.Strings())
+	require.ElementsMatch(t, []string{"cloudwatch.amazonaws.com", "events.amazonaws.com", "events.rds.amazonaws.com"}, cw.Principal.Service.Strings())
 
 	policy := offlinetest.Only(t, rec, tTopicPolicy)
 	arn := offlinetest.OutputString(t, topic, "arn")
 	require.Equal(t, arn, offlinetest.Str(t, policy, "arn"))
-	var tp struct{ Statement []map[string]any }
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, policy, "policy")), &tp))
-	want, err := monitoring.TopicPolicy(offlinetest.Account, arn, monitoring.TopicPublishers{DatabaseID: dbID})
-	require.NoError(t, err)
-	require.JSONEq(t, want, offlinetest.Str(t, policy, "policy"))
+	tp := offlinetest.Policy(t, policy, "policy")
+	require.Equal(t, monitoring.TopicPolicy(offlinetest.Account, arn, monitoring.TopicPublishers{DatabaseID: dbID}), tp)
 	require.Len(t, tp.Statement, 3, "the account, CloudWatch alarms and the database's RDS events")
 	rdsEvents := tp.Statement[2]
-	require.Equal(t, map[string]any{"Service": "events.rds.amazonaws.com"}, rdsEvents["Principal"])
-	require.Equal(t, map[string]any{
-		"ArnEquals":    map[string]any{"aws:SourceArn": "arn:aws:rds:us-east-1:123456789012:db:" + dbID},
-		"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"},
-	}, rdsEvents["Condition"], "only this database's events may publish")
+	require.Equal(t, &parts.Principal{Service: parts.One("events.rds.amazonaws.com")}, rdsEvents.Principal)
+	require.Equal(t, parts.Conditions{
+		"ArnEquals":    {"aws:SourceArn": parts.One("arn:aws:rds:us-east-1:123456789012:db:" + dbID)},
+		"StringEquals": {"aws:SourceAccount": parts.One("123456789012")},
+	}, rdsEvents.Condition, "only this database's events may publish")
 	publish := tp.Statement[1]
-	require.Equal(t, map[string]any{"Service": "cloudwatch.amazonaws.com"}, publish["Principal"])
-	require.Equal(t, map[string]any{
-		"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"},
-		"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"},
-	}, publish["Condition"], "only this account's alarms may publish")
+	require.Equal(t, &parts.Principal{Service: parts.One("cloudwatch.amazonaws.com")}, publish.Principal)
+	require.Equal(t, parts.Conditions{
+		"ArnLike":      {"aws:SourceArn": parts.One("arn:aws:cloudwatch:us-east-1:123456789012:alarm:*")},
+		"StringEquals": {"aws:SourceAccount": parts.One("123456789012")},
+	}, publish.Condition, "only this account's alarms may publish")
 
 	require.Equal(t, arn, offlinetest.Await(t, mon.TopicARN).Value)
 	require.Equal(t, offlinetest.OutputString(t, key, "arn"), offlinetest.Await(t, mon.KMSKeyARN).Value)
@@ -532,17 +529,16 @@ func TestEventsReachTheTopic(t *testing.T) {
 	require.Contains(t, offlinetest.Strs(t, sub, "eventCategories"), "failover")
 	require.Contains(t, offlinetest.Strs(t, sub, "eventCategories"), "low storage")
 
-	var tp struct{ Statement []map[string]any }
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, offlinetest.Only(t, rec, tTopicPolicy), "policy")), &tp))
-	var events map[string]any
+	tp := offlinetest.Policy(t, offlinetest.Only(t, rec, tTopicPolicy), "policy")
+	var events *parts.Statement
 	for _, st := range tp.Statement {
-		if p, _ := st["Principal"].(map[string]any); p["Service"] == "events.amazonaws.com" {
-			events = st
+		if st.Principal != nil && slices.Equal(st.Principal.Service.Strings(), []string{"events.amazonaws.com"}) {
+			events = &st
 		}
 	}
 	require.NotNil(t, events, "EventBridge may publish the rule's events")
-	require.Equal(t, "arn:aws:events:us-east-1:123456789012:rule/"+offlinetest.Str(t, rule, "name"),
-		events["Condition"].(map[string]any)["ArnEquals"].(map[string]any)["aws:SourceArn"], "and only that rule's")
+	require.Equal(t, parts.One("arn:aws:events:us-east-1:123456789012:rule/"+offlinetest.Str(t, rule, "name")),
+		events.Condition["ArnEquals"]["aws:SourceArn"], "and only that rule's")
 
 	// Without a database or backups, neither route exists.
 	rec2, _ := deploy(t, monitoring.DefaultConfig())

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -539,39 +538,32 @@ func (b *builder) flowLogs(v *ec2.Vpc) error {
 	}
 	b.c.FlowLogGroupName = lg.Name
 
-	trust, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": acct.GlobalServicePrincipal("vpc-flow-logs")},
-			"Action":    "sts:AssumeRole",
-			"Condition": map[string]any{
-				"StringEquals": map[string]any{"aws:SourceAccount": acct.ID},
-				"ArnLike":      map[string]any{"aws:SourceArn": acct.ARN("ec2", acct.Region, "vpc-flow-log/*")},
-			},
-		}},
-	})
+	trust, err := parts.Policy(parts.Statement{
+		Effect:    parts.Allow,
+		Principal: &parts.Principal{Service: parts.One(acct.GlobalServicePrincipal("vpc-flow-logs"))},
+		Action:    parts.One("sts:AssumeRole"),
+		Condition: parts.Conditions{
+			"StringEquals": {"aws:SourceAccount": parts.One(acct.ID)},
+			"ArnLike":      {"aws:SourceArn": parts.One(acct.ARN("ec2", acct.Region, "vpc-flow-log/*"))},
+		},
+	}).JSON()
 	if err != nil {
 		return fmt.Errorf("flow log trust policy: %w", err)
 	}
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
 		Description:      pulumi.String("Lets VPC flow logs write to their log group"),
-		AssumeRolePolicy: pulumi.String(string(trust)),
+		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             b.tags("-flowlogs", nil),
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("flow log role: %w", err)
 	}
 	policy := lg.Arn.ApplyT(func(arn string) (string, error) {
-		doc, err := json.Marshal(map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []map[string]any{{
-				"Effect":   "Allow",
-				"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"},
-				"Resource": []string{arn, arn + ":*"},
-			}},
-		})
-		return string(doc), err
+		return parts.Policy(parts.Statement{
+			Effect:   parts.Allow,
+			Action:   parts.List("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"),
+			Resource: parts.List(arn, arn+":*"),
+		}).JSON()
 	}).(pulumi.StringOutput)
 	if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 		Role:   role.ID(),

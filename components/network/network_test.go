@@ -1,7 +1,6 @@
 package network_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/acme/platform/components/network"
 	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/internal/parts"
 )
 
 const (
@@ -240,9 +240,8 @@ func TestFlowLogsAreEncryptedAndScoped(t *testing.T) {
 	key := rec.Find(tKey, "vpc-flowlogs")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
 	require.Equal(t, 30.0, offlinetest.Num(t, key, "deletionWindowInDays"))
-	var policy map[string]any
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, key, "policy")), &policy))
-	require.Contains(t, offlinetest.Str(t, key, "policy"), "logs.us-east-1.amazonaws.com", "CloudWatch Logs may use the key")
+	logsUse := offlinetest.Statement(t, offlinetest.Policy(t, key, "policy"), "CloudWatchLogsUsesKey")
+	require.Equal(t, &parts.Principal{Service: parts.One("logs.us-east-1.amazonaws.com")}, logsUse.Principal, "CloudWatch Logs may use the key")
 
 	lg := rec.Find(tLogGroup, "vpc-flowlogs")
 	require.Equal(t, 365.0, offlinetest.Num(t, lg, "retentionInDays"))
@@ -250,22 +249,19 @@ func TestFlowLogsAreEncryptedAndScoped(t *testing.T) {
 	require.True(t, offlinetest.Bool(t, lg, "skipDestroy"), "flow logs outlive the stack")
 
 	role := rec.Find(tRole, "vpc-flowlogs")
-	trust := offlinetest.Str(t, role, "assumeRolePolicy")
-	require.Contains(t, trust, "vpc-flow-logs.amazonaws.com")
-	require.Contains(t, trust, "aws:SourceAccount", "no confused deputy")
+	trust := offlinetest.Policy(t, role, "assumeRolePolicy")
+	require.Len(t, trust.Statement, 1)
+	require.Equal(t, &parts.Principal{Service: parts.One("vpc-flow-logs.amazonaws.com")}, trust.Statement[0].Principal)
+	require.Equal(t, parts.One("123456789012"), trust.Statement[0].Condition["StringEquals"]["aws:SourceAccount"], "no confused deputy")
+	require.Equal(t, parts.One("arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*"), trust.Statement[0].Condition["ArnLike"]["aws:SourceArn"], "no confused deputy")
 	rp := rec.Find(tRolePolicy, "vpc-flowlogs")
-	var doc struct {
-		Statement []struct {
-			Action   []string
-			Resource []string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, rp, "policy")), &doc))
+	doc := offlinetest.Policy(t, rp, "policy")
 	require.Len(t, doc.Statement, 1)
-	for _, r := range doc.Statement[0].Resource {
+	require.NotEmpty(t, doc.Statement[0].Resource.Strings())
+	for _, r := range doc.Statement[0].Resource.Strings() {
 		require.True(t, strings.HasPrefix(r, lgARN), "role policy must be scoped to the flow-log group, got %s", r)
 	}
-	require.NotContains(t, doc.Statement[0].Resource, "*")
+	require.NotContains(t, doc.Statement[0].Resource.Strings(), "*")
 
 	require.Equal(t, lg.Outputs["name"].StringValue(), offlinetest.Await(t, vpc.FlowLogGroupName).Value)
 }

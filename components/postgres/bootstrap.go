@@ -171,23 +171,23 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 		return pulumi.StringOutput{}, fmt.Errorf("bootstrap role: %w", err)
 	}
 	policy := pulumi.All(b.c.MasterSecretARN, key.ARN).ApplyT(func(v []any) (string, error) {
-		return parts.Document(
-			map[string]any{
-				"Sid":      "ReadTheMasterSecret",
-				"Effect":   "Allow",
-				"Action":   []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
-				"Resource": v[0].(string),
+		return parts.Policy(
+			parts.Statement{
+				Sid:      "ReadTheMasterSecret",
+				Effect:   parts.Allow,
+				Action:   parts.List("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
+				Resource: parts.One(v[0].(string)),
 			},
-			map[string]any{
-				"Sid":      "DecryptItThroughSecretsManager",
-				"Effect":   "Allow",
-				"Action":   "kms:Decrypt",
-				"Resource": v[1].(string),
-				"Condition": map[string]any{
-					"StringEquals": map[string]any{"kms:ViaService": acct.ServicePrincipal("secretsmanager")},
+			parts.Statement{
+				Sid:      "DecryptItThroughSecretsManager",
+				Effect:   parts.Allow,
+				Action:   parts.One("kms:Decrypt"),
+				Resource: parts.One(v[1].(string)),
+				Condition: parts.Conditions{
+					"StringEquals": {"kms:ViaService": parts.One(acct.ServicePrincipal("secretsmanager"))},
 				},
 			},
-		)
+		).JSON()
 	}).(pulumi.StringOutput)
 	rolePolicy, err := iam.NewRolePolicy(ctx, res, &iam.RolePolicyArgs{
 		Role:   role.ID(),

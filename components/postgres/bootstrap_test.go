@@ -14,6 +14,7 @@ import (
 	"github.com/acme/platform/components/postgres"
 	"github.com/acme/platform/internal/offline"
 	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/internal/parts"
 )
 
 // containerAt returns the path prefix of the container with the given name.
@@ -186,40 +187,27 @@ func TestBootstrapIAM(t *testing.T) {
 	keyARN, _ := offline.GetString(offlinetest.Find(t, rec, "aws:kms/key:Key", "db-key").Outputs, "arn")
 
 	role := offlinetest.Find(t, rec, "aws:iam/role:Role", "db-bootstrap")
-	var trust struct {
-		Statement []struct {
-			Principal map[string]string
-			Action    string
-			Condition map[string]map[string]string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, role, "assumeRolePolicy")), &trust))
+	trust := offlinetest.Policy(t, role, "assumeRolePolicy")
 	require.Len(t, trust.Statement, 1)
 	st := trust.Statement[0]
-	require.Equal(t, "sts:AssumeRoleWithWebIdentity", st.Action)
+	require.Equal(t, parts.One("sts:AssumeRoleWithWebIdentity"), st.Action)
 	clusterID, _ := offline.GetString(offlinetest.Find(t, rec, "random:index/randomId:RandomId", "cluster").Outputs, "hex")
 	issuer := "oidc.eks.us-east-1.amazonaws.com/id/" + clusterID
-	require.Equal(t, "arn:aws:iam::123456789012:oidc-provider/"+issuer, st.Principal["Federated"])
-	require.Equal(t, map[string]string{
-		issuer + ":sub": "system:serviceaccount:platform-system:db-bootstrap",
-		issuer + ":aud": "sts.amazonaws.com",
-	}, st.Condition["StringEquals"])
+	require.Equal(t, &parts.Principal{Federated: parts.One("arn:aws:iam::123456789012:oidc-provider/" + issuer)}, st.Principal)
+	require.Equal(t, parts.Conditions{"StringEquals": {
+		issuer + ":sub": parts.One("system:serviceaccount:platform-system:db-bootstrap"),
+		issuer + ":aud": parts.One("sts.amazonaws.com"),
+	}}, st.Condition)
 
 	pol := offlinetest.Find(t, rec, "aws:iam/rolePolicy:RolePolicy", "db-bootstrap")
-	var doc struct {
-		Statement []struct {
-			Action    any
-			Resource  any
-			Condition map[string]map[string]string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, pol, "policy")), &doc))
+	doc := offlinetest.Policy(t, pol, "policy")
 	require.Len(t, doc.Statement, 2)
-	require.Equal(t, []any{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, doc.Statement[0].Action)
-	require.Equal(t, masterARN, doc.Statement[0].Resource, "exactly the RDS-managed master secret")
-	require.Equal(t, "kms:Decrypt", doc.Statement[1].Action)
-	require.Equal(t, keyARN, doc.Statement[1].Resource)
-	require.Equal(t, "secretsmanager.us-east-1.amazonaws.com", doc.Statement[1].Condition["StringEquals"]["kms:ViaService"])
+	require.Equal(t, parts.List("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"), doc.Statement[0].Action)
+	require.Equal(t, parts.One(masterARN), doc.Statement[0].Resource, "exactly the RDS-managed master secret")
+	require.Nil(t, doc.Statement[0].Condition)
+	require.Equal(t, parts.One("kms:Decrypt"), doc.Statement[1].Action)
+	require.Equal(t, parts.One(keyARN), doc.Statement[1].Resource)
+	require.Equal(t, parts.Conditions{"StringEquals": {"kms:ViaService": parts.One("secretsmanager.us-east-1.amazonaws.com")}}, doc.Statement[1].Condition)
 
 	// The verifiers are SCRAM verifiers, and secret.
 	sec := offlinetest.Find(t, rec, secretType, "db-bootstrap")

@@ -445,7 +445,7 @@ func (b *builder) parameterGroup() (*rds.ParameterGroup, error) {
 
 // monitoringRole is the role RDS enhanced monitoring publishes metrics with.
 func (b *builder) monitoringRole() (*iam.Role, pulumi.Resource, error) {
-	trust, err := parts.ServiceTrust(b.args.Account, "monitoring.rds")
+	trust, err := parts.ServiceTrust(b.args.Account, "monitoring.rds").JSON()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -205,15 +205,20 @@ func TestKeyAndLogGroups(t *testing.T) {
 	rec, _ := run(t, options{})
 	key := offlinetest.Find(t, rec, "aws:kms/key:Key", "db-key")
 	require.True(t, offlinetest.Bool(t, key, "enableKeyRotation"))
-	require.Contains(t, offlinetest.Str(t, key, "policy"), "logs.us-east-1.amazonaws.com", "CloudWatch Logs must be able to use the key")
+	logsUse := offlinetest.Statement(t, offlinetest.Policy(t, key, "policy"), "CloudWatchLogsUsesKey")
+	require.Equal(t, &parts.Principal{Service: parts.One("logs.us-east-1.amazonaws.com")}, logsUse.Principal, "CloudWatch Logs must be able to use the key")
 	keyARN, _ := offline.GetString(key.Outputs, "arn")
 	inst := offlinetest.Find(t, rec, instanceType, "db")
 	logs := postgres.DefaultConfig().LogExports()
 	require.Equal(t, []string{"postgresql", "upgrade", "iam-db-auth-error"}, logs, "IAM authentication is on by default: its failures are exported too")
 	require.Equal(t, logs, offlinetest.Strs(t, inst, "enabledCloudwatchLogsExports"))
+	var groupARNs []string
 	for _, l := range logs {
-		// The key serves exactly these log groups.
-		require.Contains(t, offlinetest.Str(t, key, "policy"), "log-group:/aws/rds/instance/"+identifier+"/"+l)
+		groupARNs = append(groupARNs, "arn:aws:logs:us-east-1:123456789012:log-group:/aws/rds/instance/"+identifier+"/"+l)
+	}
+	// The key serves exactly these log groups.
+	require.ElementsMatch(t, groupARNs, logsUse.Condition["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"].Strings())
+	for _, l := range logs {
 		lg := offlinetest.Find(t, rec, "aws:cloudwatch/logGroup:LogGroup", "db-"+l)
 		require.Equal(t, "/aws/rds/instance/"+identifier+"/"+l, offlinetest.Str(t, lg, "name"))
 		require.Equal(t, 30.0, offlinetest.Num(t, lg, "retentionInDays"))
@@ -337,10 +342,8 @@ func TestMonitoringAndRotation(t *testing.T) {
 	inst := offlinetest.Find(t, rec, instanceType, "db")
 	require.Equal(t, 15.0, offlinetest.Num(t, inst, "monitoringInterval"))
 	role := offlinetest.Find(t, rec, "aws:iam/role:Role", "db-monitoring")
-	var trust map[string]any
-	require.NoError(t, json.Unmarshal([]byte(offlinetest.Str(t, role, "assumeRolePolicy")), &trust))
-	stmt := trust["Statement"].([]any)[0].(map[string]any)
-	require.Equal(t, "monitoring.rds.amazonaws.com", stmt["Principal"].(map[string]any)["Service"])
+	stmt := offlinetest.Policy(t, role, "assumeRolePolicy").Statement[0]
+	require.Equal(t, &parts.Principal{Service: parts.One("monitoring.rds.amazonaws.com")}, stmt.Principal)
 	att := offlinetest.Find(t, rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "db-monitoring")
 	require.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", offlinetest.Str(t, att, "policyArn"))
 	require.Contains(t, inst.Dependencies, att.URN)

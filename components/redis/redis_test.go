@@ -230,7 +230,8 @@ func TestLogDelivery(t *testing.T) {
 	t.Parallel()
 	rec, _ := deploy(t, config(func(c *redis.Config) { c.LogRetentionDays = 90 }))
 	key := offlinetest.Only(t, rec, tKey)
-	require.Contains(t, offlinetest.Str(t, key, "policy"), "logs.us-east-1.amazonaws.com", "CloudWatch Logs may use the key")
+	logsUse := offlinetest.Statement(t, offlinetest.Policy(t, key, "policy"), "CloudWatchLogsUsesKey")
+	require.Equal(t, &parts.Principal{Service: parts.One("logs.us-east-1.amazonaws.com")}, logsUse.Principal, "CloudWatch Logs may use the key")
 
 	groups := map[string]*offline.Resource{}
 	for _, lg := range rec.ByType(tLogGroup) {
@@ -254,12 +255,18 @@ func TestLogDelivery(t *testing.T) {
 	require.False(t, offlinetest.Has(rg, "logDeliveryConfigurations[2]"))
 	// Named under /aws/vendedlogs/, which keeps them out of the account's
 	// size-capped log-delivery resource policy; the key serves exactly them.
+	var groupARNs []string
 	for _, lt := range []string{"slow-log", "engine-log"} {
 		name := "/aws/vendedlogs/elasticache/platform-test-cache/" + lt
 		require.Contains(t, groups, name)
-		require.Contains(t, offlinetest.Str(t, key, "policy"), "log-group:"+name)
+		groupARNs = append(groupARNs, "arn:aws:logs:us-east-1:123456789012:log-group:"+name)
 	}
-	require.NotContains(t, offlinetest.Str(t, key, "policy"), "log-group:*")
+	require.ElementsMatch(t, groupARNs, logsUse.Condition["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"].Strings())
+	for _, st := range offlinetest.Policy(t, key, "policy").Statement {
+		for _, r := range st.Resource.Strings() {
+			require.NotContains(t, r, "log-group:*")
+		}
+	}
 }
 
 func TestSecurityGroupIngress(t *testing.T) {

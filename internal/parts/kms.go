@@ -1,7 +1,6 @@
 package parts
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -24,7 +23,7 @@ type KeyArgs struct {
 	LogGroupNames []string
 	// Statements are extra key-policy statements (e.g. for a service-linked
 	// role that must create grants).
-	Statements []map[string]any
+	Statements []Statement
 	// DeletionWindowInDays is how long a deleted key can still be recovered;
 	// default 30, the maximum.
 	DeletionWindowInDays int
@@ -57,7 +56,7 @@ func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.Resou
 	if window < 7 || window > 30 {
 		return nil, fmt.Errorf("key %q: deletion window must be between 7 and 30 days, got %d", name, window)
 	}
-	policy, err := KeyPolicy(args.Account, args.LogGroupNames, args.Statements...)
+	policy, err := KeyPolicy(args.Account, args.LogGroupNames, args.Statements...).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
@@ -86,39 +85,32 @@ func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.Resou
 	return &Key{Key: key, Alias: alias, ARN: key.Arn}, nil
 }
 
-// KeyPolicy renders a key policy: the account root may administer and use the
+// KeyPolicy is a key policy: the account root may administer and use the
 // key (so IAM policies can grant use), CloudWatch Logs may use it for the
 // named log groups of this account and region, plus extra statements.
-func KeyPolicy(a Account, logGroups []string, extra ...map[string]any) (string, error) {
-	statements := []map[string]any{{
-		"Sid":       "AccountRootAdministers",
-		"Effect":    "Allow",
-		"Principal": map[string]any{"AWS": a.RootARN()},
-		"Action":    "kms:*",
-		"Resource":  "*",
+func KeyPolicy(a Account, logGroups []string, extra ...Statement) PolicyDocument {
+	statements := []Statement{{
+		Sid:       "AccountRootAdministers",
+		Effect:    Allow,
+		Principal: &Principal{AWS: One(a.RootARN())},
+		Action:    One("kms:*"),
+		Resource:  One("*"),
 	}}
 	if len(logGroups) > 0 {
 		arns := make([]string, len(logGroups))
 		for i, g := range logGroups {
 			arns[i] = a.ARN("logs", a.Region, "log-group:"+g)
 		}
-		statements = append(statements, map[string]any{
-			"Sid":       "CloudWatchLogsUsesKey",
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": a.ServicePrincipal("logs")},
-			"Action":    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
-			"Resource":  "*",
-			"Condition": map[string]any{
-				"ArnEquals": map[string]any{
-					"kms:EncryptionContext:aws:logs:arn": arns,
-				},
+		statements = append(statements, Statement{
+			Sid:       "CloudWatchLogsUsesKey",
+			Effect:    Allow,
+			Principal: &Principal{Service: One(a.ServicePrincipal("logs"))},
+			Action:    List("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+			Resource:  One("*"),
+			Condition: Conditions{
+				"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": List(arns...)},
 			},
 		})
 	}
-	statements = append(statements, extra...)
-	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
-	if err != nil {
-		return "", fmt.Errorf("rendering key policy: %w", err)
-	}
-	return string(b), nil
+	return Policy(append(statements, extra...)...)
 }

@@ -1,7 +1,6 @@
 package parts_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -16,25 +15,35 @@ var acct = parts.Account{ID: "123456789012", Region: "eu-west-1", Partition: "aw
 
 func TestKeyPolicy(t *testing.T) {
 	t.Parallel()
-	doc, err := parts.KeyPolicy(acct, []string{"/aws/eks/c/cluster", "/aws/vpc/flow-logs/v"}, map[string]any{"Sid": "Extra"})
-	require.NoError(t, err)
-	var p struct {
-		Statement []map[string]any
-	}
-	require.NoError(t, json.Unmarshal([]byte(doc), &p))
+	extra := parts.Statement{Sid: "Extra", Effect: parts.Allow, Principal: &parts.Principal{AWS: parts.One("arn:aws:iam::123456789012:role/x")}, Action: parts.One("kms:Decrypt"), Resource: parts.One("*")}
+	p := parts.KeyPolicy(acct, []string{"/aws/eks/c/cluster", "/aws/vpc/flow-logs/v"}, extra)
 	require.Len(t, p.Statement, 3)
-	require.Equal(t, map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, p.Statement[0]["Principal"], "the account keeps control")
-	require.Equal(t, map[string]any{"Service": "logs.eu-west-1.amazonaws.com"}, p.Statement[1]["Principal"])
-	require.Equal(t, map[string]any{"ArnEquals": map[string]any{"kms:EncryptionContext:aws:logs:arn": []any{
+	require.Equal(t, &parts.Principal{AWS: parts.One("arn:aws:iam::123456789012:root")}, p.Statement[0].Principal, "the account keeps control")
+	require.Equal(t, &parts.Principal{Service: parts.One("logs.eu-west-1.amazonaws.com")}, p.Statement[1].Principal)
+	require.Equal(t, parts.Conditions{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": parts.List(
 		"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/c/cluster",
 		"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/flow-logs/v",
-	}}}, p.Statement[1]["Condition"], "logs may use it for the named log groups only")
-	require.NotContains(t, doc, "log-group:*", "not for any log group of the account")
-	require.Equal(t, "Extra", p.Statement[2]["Sid"])
-
-	noLogs, err := parts.KeyPolicy(acct, nil)
+	)}}, p.Statement[1].Condition, "logs may use it for the named log groups only")
+	for _, st := range p.Statement {
+		for _, r := range st.Resource.Strings() {
+			require.NotContains(t, r, "log-group:*", "not for any log group of the account")
+		}
+		for _, keys := range st.Condition {
+			for _, vs := range keys {
+				for _, v := range vs.Strings() {
+					require.NotContains(t, v, "log-group:*", "not for any log group of the account")
+				}
+			}
+		}
+	}
+	require.Equal(t, extra, p.Statement[2])
+	_, err := p.JSON()
 	require.NoError(t, err)
-	require.NotContains(t, noLogs, "logs.eu-west-1")
+
+	noLogs := parts.KeyPolicy(acct, nil)
+	require.Len(t, noLogs.Statement, 1)
+	require.Nil(t, noLogs.Statement[0].Condition)
+	require.Equal(t, &parts.Principal{AWS: parts.One("arn:aws:iam::123456789012:root")}, noLogs.Statement[0].Principal, "no statement for CloudWatch Logs")
 }
 
 func TestNewKey(t *testing.T) {
@@ -147,20 +156,29 @@ func TestAllowFromAddsOneRulePerSourceAndPort(t *testing.T) {
 
 func TestTrustPolicies(t *testing.T) {
 	t.Parallel()
-	doc, err := parts.ServiceTrust(acct, "eks")
-	require.NoError(t, err)
-	require.Contains(t, doc, `"Service":"eks.amazonaws.com"`)
-	require.Contains(t, doc, `"aws:SourceAccount":"123456789012"`)
+	doc := parts.ServiceTrust(acct, "eks")
+	require.Equal(t, parts.Policy(parts.Statement{
+		Effect:    parts.Allow,
+		Principal: &parts.Principal{Service: parts.One("eks.amazonaws.com")},
+		Action:    parts.One("sts:AssumeRole"),
+		Condition: parts.Conditions{"StringEquals": {"aws:SourceAccount": parts.One("123456789012")}},
+	}), doc)
 
 	var out pulumi.StringOutput
 	offlinetest.Run(t, func(ctx *pulumi.Context) error {
 		out = parts.IRSATrust(pulumi.String("arn:aws:iam::1:oidc-provider/oidc.eks/id/X"), pulumi.String("https://oidc.eks/id/X"), "kube-system", "cluster-autoscaler")
 		return nil
 	})
-	irsa := offlinetest.Await(t, out).Value.(string)
-	require.Contains(t, irsa, `"oidc.eks/id/X:sub":"system:serviceaccount:kube-system:cluster-autoscaler"`)
-	require.Contains(t, irsa, `"oidc.eks/id/X:aud":"sts.amazonaws.com"`)
-	require.Contains(t, irsa, "sts:AssumeRoleWithWebIdentity")
+	irsa, err := parts.ParsePolicy(offlinetest.Await(t, out).Value.(string))
+	require.NoError(t, err)
+	require.Len(t, irsa.Statement, 1)
+	st := irsa.Statement[0]
+	require.Equal(t, &parts.Principal{Federated: parts.One("arn:aws:iam::1:oidc-provider/oidc.eks/id/X")}, st.Principal)
+	require.Equal(t, parts.One("sts:AssumeRoleWithWebIdentity"), st.Action)
+	require.Equal(t, parts.Conditions{"StringEquals": {
+		"oidc.eks/id/X:sub": parts.One("system:serviceaccount:kube-system:cluster-autoscaler"),
+		"oidc.eks/id/X:aud": parts.One("sts.amazonaws.com"),
+	}}, st.Condition)
 	require.Equal(t, "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", parts.ManagedPolicyARN(acct, "AmazonEKSWorkerNodePolicy"))
 }
 

@@ -112,6 +112,29 @@ func Prop(t testing.TB, r *offline.Resource, path string) resource.PropertyValue
 	return v
 }
 
+// Policy decodes the policy document in a string input (a role's
+// assumeRolePolicy, a key's or a role policy's policy) into its typed form,
+// and fails the test if the input is not one.
+func Policy(t testing.TB, r *offline.Resource, path string) parts.PolicyDocument {
+	t.Helper()
+	d, err := parts.ParsePolicy(Str(t, r, path))
+	require.NoErrorf(t, err, "%s %s: %s", r.Type, r.Name, path)
+	return d
+}
+
+// Statement returns the statement of d with the given Sid and fails the
+// test if there is none.
+func Statement(t testing.TB, d parts.PolicyDocument, sid string) parts.Statement {
+	t.Helper()
+	for _, s := range d.Statement {
+		if s.Sid == sid {
+			return s
+		}
+	}
+	require.Failf(t, "no statement", "no statement %q in %+v", sid, d)
+	return parts.Statement{}
+}
+
 // Str reads a string input.
 func Str(t testing.TB, r *offline.Resource, path string) string {
 	t.Helper()
