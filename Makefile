@@ -1,8 +1,9 @@
 # Targets are named like the CI steps in .ci/run and .github/workflows.
-# The policy pack in policy/ is its own Go module: every target covers both.
+# Three Go modules: the program (.), the policy pack (policy/) and the checks
+# of the workflows and release files (tools/); every target covers all three.
 
 GO       ?= go
-MODULES  := . policy
+MODULES  := . policy tools
 PKGS     := ./...
 GOLANGCI ?= $(shell command -v golangci-lint 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/golangci-lint)
 
@@ -19,22 +20,23 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-## vet: go vet both modules
+## vet: go vet every module
 vet:
 	@for m in $(MODULES); do (cd $$m && $(GO) vet $(PKGS)) || exit 1; done
 
-## lint: golangci-lint (v2, config in .golangci.yml) on both modules
+## lint: golangci-lint (v2, config in .golangci.yml) on every module
 lint:
 	@for m in $(MODULES); do (cd $$m && $(GOLANGCI) run --config $(CURDIR)/.golangci.yml $(PKGS)) || exit 1; done
 
-## test: the test command of the README (both modules). The output is go
-## test's, followed by every skipped test and why (cmd/testreport): without a
-## PostgreSQL server the SQL tests skip, and a plain "ok" would hide it.
-## CI=true turns those skips into failures.
+## test: the test command of the README (every module, with the race
+## detector). The output is go test's, followed by every skipped test and why
+## (cmd/testreport): without a PostgreSQL server the SQL tests skip, and a
+## plain "ok" would hide it. CI=true turns those skips into failures.
 TESTREPORT := bin/testreport
+TESTFLAGS  ?= -race
 test:
 	@$(GO) build -o $(TESTREPORT) ./cmd/testreport
-	@bash -o pipefail -c '{ rc=0; $(GO) test -json $(PKGS) || rc=1; (cd policy && $(GO) test -json $(PKGS)) || rc=1; exit $$rc; } | $(TESTREPORT)'
+	@bash -o pipefail -c '{ rc=0; for m in $(MODULES); do (cd $$m && $(GO) test -json $(TESTFLAGS) $(PKGS)) || rc=1; done; exit $$rc; } | $(TESTREPORT)'
 
 ## bench: the performance benchmarks of docs/performance.md (both below)
 BENCHTIME ?= 5x
@@ -42,7 +44,7 @@ bench: bench-plan bench-pack
 
 ## bench-plan: the program, the offline plan and the pack in process
 bench-plan:
-	$(GO) test ./internal/plan/ -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem
+	$(GO) test ./harness/plan/ -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem
 
 ## bench-pack: the built policy pack over gRPC as the engine drives it, with
 ## the floor pack (and AWSGuard, when `make awsguard` installed it) in the same run
@@ -74,6 +76,6 @@ FUZZTIME ?= 2m
 fuzz:
 	$(GO) test ./stacks/ -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 
-## tidy-check: fail if go.mod/go.sum of either module are not tidy
+## tidy-check: fail if go.mod/go.sum of any module are not tidy
 tidy-check:
 	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff) || { echo "run 'go mod tidy' in $$m"; exit 1; }; done

@@ -10,10 +10,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
-	"github.com/acme/platform/internal/offline"
-	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/harness/offline"
+	"github.com/acme/platform/harness/offline/offlinetest"
+	"github.com/acme/platform/harness/plan"
 	"github.com/acme/platform/internal/parts"
-	"github.com/acme/platform/internal/plan"
 	"github.com/acme/platform/policy/pack"
 )
 

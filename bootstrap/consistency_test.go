@@ -12,10 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/acme/platform/internal/offline"
-	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/harness/offline"
+	"github.com/acme/platform/harness/offline/offlinetest"
+	"github.com/acme/platform/harness/plan"
 	"github.com/acme/platform/internal/parts"
-	"github.com/acme/platform/internal/plan"
 )
 
 // optionalVariables are repository variables the workflows read with a

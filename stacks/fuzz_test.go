@@ -8,8 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/acme/platform/internal/offline"
-	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/harness/offline"
+	"github.com/acme/platform/harness/offline/offlinetest"
 	"github.com/acme/platform/stacks"
 )
 

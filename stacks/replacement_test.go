@@ -8,9 +8,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/acme/platform/internal/offline"
-	"github.com/acme/platform/internal/offline/offlinetest"
-	"github.com/acme/platform/internal/plan"
+	"github.com/acme/platform/harness/offline"
+	"github.com/acme/platform/harness/offline/offlinetest"
+	"github.com/acme/platform/harness/plan"
 	"github.com/acme/platform/stacks"
 )
 

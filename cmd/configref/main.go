@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/acme/platform/internal/configref"
+	"github.com/acme/platform/harness/configref"
 	"github.com/acme/platform/stacks"
 )
 

@@ -10,8 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/acme/platform/internal/offline/offlinetest"
-	"github.com/acme/platform/internal/plan"
+	"github.com/acme/platform/harness/offline/offlinetest"
+	"github.com/acme/platform/harness/plan"
 )
 
 // writeBaseline writes the --json plan of a stack, as the base branch's CI

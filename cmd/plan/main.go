@@ -14,7 +14,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/acme/platform/internal/plan"
+	"github.com/acme/platform/harness/plan"
 )
 
 func main() {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/acme/platform/internal/offline/offlinetest"
-	"github.com/acme/platform/internal/plan"
+	"github.com/acme/platform/harness/offline/offlinetest"
+	"github.com/acme/platform/harness/plan"
 )
 
 func readme(t *testing.T) string {

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/acme/platform/components/cluster"
-	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/harness/offline/offlinetest"
 	"github.com/acme/platform/internal/parts"
 )
 

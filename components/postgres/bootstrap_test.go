@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/acme/platform/components/postgres"
-	"github.com/acme/platform/internal/offline"
-	"github.com/acme/platform/internal/offline/offlinetest"
+	"github.com/acme/platform/harness/offline"
+	"github.com/acme/platform/harness/offline/offlinetest"
 	"github.com/acme/platform/internal/parts"
 )
 
