@@ -224,7 +224,7 @@ type builder struct {
 }
 
 func (b *builder) tags(suffix string, extra map[string]string) pulumi.StringMap {
-	return parts.Tags(parts.PhysicalName(b.ctx, b.name+suffix, 255), b.args.Tags, extra)
+	return parts.TagsFor(b.ctx, b.name+suffix, b.args.Tags, extra)
 }
 
 func (b *builder) build() error {
@@ -421,7 +421,7 @@ func (b *builder) privateAccess() error {
 			args.ReferencedSecurityGroupId = pulumi.String(s.SecurityGroupID)
 		}
 		res := b.name + "-api-from-" + source
-		args.Tags = parts.Tags(res, b.args.Tags)
+		args.Tags = parts.TagsFor(b.ctx, res, b.args.Tags)
 		rule, err := vpc.NewSecurityGroupIngressRule(b.ctx, res, args, b.parent)
 		if err != nil {
 			return fmt.Errorf("API access from %s: %w", source, err)

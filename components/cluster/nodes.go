@@ -77,7 +77,7 @@ func (b *builder) nodeSecurityGroup() (*ec2.SecurityGroup, error) {
 		FromPort:                  pulumi.Int(1025),
 		ToPort:                    pulumi.Int(65535),
 		Description:               pulumi.String("Control plane to extension API servers and webhooks on high ports"),
-		Tags:                      parts.Tags(name+"-cluster-ephemeral", nil),
+		Tags:                      parts.TagsFor(ctx, name+"-cluster-ephemeral", nil),
 	}, b.parent); err != nil {
 		return nil, fmt.Errorf("node ingress from the control plane: %w", err)
 	}
@@ -86,7 +86,7 @@ func (b *builder) nodeSecurityGroup() (*ec2.SecurityGroup, error) {
 		ReferencedSecurityGroupId: sg.ID(),
 		IpProtocol:                pulumi.String("-1"),
 		Description:               pulumi.String("Node to node: pod networking, DNS, kubelet"),
-		Tags:                      parts.Tags(name+"-self", nil),
+		Tags:                      parts.TagsFor(ctx, name+"-self", nil),
 	}, b.parent); err != nil {
 		return nil, fmt.Errorf("node-to-node ingress: %w", err)
 	}
@@ -95,7 +95,7 @@ func (b *builder) nodeSecurityGroup() (*ec2.SecurityGroup, error) {
 		CidrIpv4:        pulumi.String("0.0.0.0/0"),
 		IpProtocol:      pulumi.String("-1"),
 		Description:     pulumi.String("Nodes and pods to AWS APIs, registries and the internet through NAT"),
-		Tags:            parts.Tags(name+"-egress", nil),
+		Tags:            parts.TagsFor(ctx, name+"-egress", nil),
 	}, b.parent); err != nil {
 		return nil, fmt.Errorf("node egress: %w", err)
 	}
@@ -239,7 +239,7 @@ func (b *builder) launchTemplate(g NodeGroup, sg *ec2.SecurityGroup) (*ec2.Launc
 	instanceTags := map[string]string{}
 	maps.Copy(instanceTags, b.args.InstanceTags)
 	maps.Copy(instanceTags, b.args.Tags)
-	instanceTags["Name"] = parts.PhysicalName(b.ctx, b.name+"-"+g.Name, 255)
+	instanceTags["Name"] = parts.NameTag(b.ctx, res)
 	var specs ec2.LaunchTemplateTagSpecificationArray
 	for _, rt := range []string{"instance", "volume", "network-interface"} {
 		specs = append(specs, ec2.LaunchTemplateTagSpecificationArgs{

@@ -223,7 +223,7 @@ type builder struct {
 }
 
 func (b *builder) tags(suffix string) pulumi.StringMap {
-	return parts.Tags(parts.PhysicalName(b.ctx, b.name+suffix, 255), b.args.Tags)
+	return parts.TagsFor(b.ctx, b.name+suffix, b.args.Tags)
 }
 
 func (b *builder) build(targets Targets[pulumi.StringInput], signals []Signal[pulumi.StringInput], dashboardName string) error {

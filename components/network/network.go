@@ -218,7 +218,7 @@ type builder struct {
 }
 
 func (b *builder) tags(suffix string, extra map[string]string) pulumi.StringMap {
-	return parts.Tags(parts.PhysicalName(b.ctx, b.name+suffix, 255), b.args.Tags, extra)
+	return parts.TagsFor(b.ctx, b.name+suffix, b.args.Tags, extra)
 }
 
 // stateful are the options of resources whose loss would cut the network:

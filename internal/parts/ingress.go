@@ -20,7 +20,7 @@ func NewSecurityGroup(ctx *pulumi.Context, name string, vpcID pulumi.StringInput
 	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
 		VpcId:       vpcID,
 		Description: pulumi.String(description),
-		Tags:        Tags(name, tags),
+		Tags:        TagsFor(ctx, name, tags),
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("security group %q: %w", name, err)
@@ -50,7 +50,7 @@ func AllowFrom(ctx *pulumi.Context, name string, sgID pulumi.StringInput, ports 
 				FromPort:                  pulumi.Int(port.Number),
 				ToPort:                    pulumi.Int(port.Number),
 				Description:               pulumi.String(fmt.Sprintf("%s from %s", port.Description, src)),
-				Tags:                      Tags(rule, nil),
+				Tags:                      TagsFor(ctx, rule, nil),
 			}, opts...); err != nil {
 				return fmt.Errorf("ingress rule %q: %w", rule, err)
 			}

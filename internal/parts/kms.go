@@ -60,20 +60,21 @@ func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.Resou
 	if err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
+	aliasName := args.AliasName
+	if aliasName == "" {
+		aliasName = PhysicalName(ctx, name, 250)
+	}
 	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
 		Description:          pulumi.String(args.Description),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(window),
 		KeyUsage:             pulumi.String("ENCRYPT_DECRYPT"),
 		Policy:               pulumi.String(policy),
-		Tags:                 Tags(name, args.Tags),
+		// A key has no name of its own: its alias is the name it is known by.
+		Tags: Tags(aliasName, args.Tags),
 	}, append(opts, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
-	}
-	aliasName := args.AliasName
-	if aliasName == "" {
-		aliasName = PhysicalName(ctx, name, 250)
 	}
 	alias, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
 		Name:        pulumi.String("alias/" + aliasName),

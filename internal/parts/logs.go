@@ -39,7 +39,7 @@ func NewLogGroup(ctx *pulumi.Context, name string, args LogGroupArgs, opts ...pu
 	lgArgs := &cloudwatch.LogGroupArgs{
 		RetentionInDays: pulumi.Int(args.RetentionDays),
 		KmsKeyId:        args.KMSKeyARN,
-		Tags:            Tags(name, args.Tags),
+		Tags:            TagsFor(ctx, name, args.Tags),
 	}
 	if args.Name != "" {
 		lgArgs.Name = pulumi.String(args.Name)

@@ -22,8 +22,15 @@ func PhysicalName(ctx *pulumi.Context, name string, max int) string {
 	return full[:max-9] + "-" + h
 }
 
-// Tags merges tag maps left to right and adds Name. Component tags come first,
-// the resource's own last.
+// nameTagMax is the longest tag value AWS accepts (256 characters, "Tag
+// naming limits and requirements" of the AWS Tagging guide) less one.
+const nameTagMax = 255
+
+// Tags merges tag maps left to right and adds Name, the resource's physical
+// name: what AWS and the console show. Component tags come first, the
+// resource's own last. Resources of the platform are named by PhysicalName
+// (use TagsFor); name is given outright only for resources whose AWS name
+// is chosen outright (the bootstrap's bucket and roles).
 func Tags(name string, maps ...map[string]string) pulumi.StringMap {
 	out := pulumi.StringMap{}
 	for _, m := range maps {
@@ -33,4 +40,17 @@ func Tags(name string, maps ...map[string]string) pulumi.StringMap {
 	}
 	out["Name"] = pulumi.String(name)
 	return out
+}
+
+// NameTag is the Name tag of the resource logically named name: its
+// physical name, PhysicalName(ctx, name), "<project>-<stack>-<name>". It is
+// the one meaning the Name tag has on every resource of the platform.
+func NameTag(ctx *pulumi.Context, name string) string {
+	return PhysicalName(ctx, name, nameTagMax)
+}
+
+// TagsFor is Tags for the resource logically named name (Name is
+// NameTag(ctx, name)).
+func TagsFor(ctx *pulumi.Context, name string, maps ...map[string]string) pulumi.StringMap {
+	return Tags(NameTag(ctx, name), maps...)
 }

@@ -61,6 +61,13 @@ func TestNewKey(t *testing.T) {
 	require.Equal(t, "alias/platform-test-db", offlinetest.Str(t, alias, "name"))
 	require.Equal(t, []string{key.URN}, alias.PropertyDependencies["targetKeyId"])
 	require.False(t, alias.Protect, "an alias is cheap to recreate")
+	require.Equal(t, "platform-test-db", offlinetest.Str(t, key, "tags.Name"), "a key's Name is its alias, the physical name")
+
+	named := offlinetest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := parts.NewKey(ctx, "state-key", parts.KeyArgs{Account: acct, Description: "state bucket", AliasName: "acme-pulumi-state"})
+		return err
+	})
+	require.Equal(t, "acme-pulumi-state", offlinetest.Str(t, named.Find("aws:kms/key:Key", "state-key"), "tags.Name"), "an alias given outright names the key")
 
 	for _, bad := range []parts.KeyArgs{
 		{Account: acct, Description: "short"},
@@ -89,6 +96,7 @@ func TestNewLogGroup(t *testing.T) {
 	require.Equal(t, 90.0, offlinetest.Num(t, lg, "retentionInDays"))
 	require.Equal(t, "arn:key", offlinetest.Str(t, lg, "kmsKeyId"))
 	require.True(t, offlinetest.Bool(t, lg, "skipDestroy"))
+	require.Equal(t, "platform-test-lg", offlinetest.Str(t, lg, "tags.Name"), "the physical name")
 
 	_, err := offlinetest.RunErr(func(ctx *pulumi.Context) error {
 		_, err := parts.NewLogGroup(ctx, "lg", parts.LogGroupArgs{RetentionDays: 2, KMSKeyARN: pulumi.String("k")})
@@ -117,6 +125,7 @@ func TestNewSecretStoresTheValueAsASecret(t *testing.T) {
 	s := rec.Find("aws:secretsmanager/secret:Secret", "creds")
 	require.Equal(t, "arn:key", offlinetest.Str(t, s, "kmsKeyId"))
 	require.Equal(t, 30.0, offlinetest.Num(t, s, "recoveryWindowInDays"))
+	require.Equal(t, "platform-test-creds", offlinetest.Str(t, s, "tags.Name"), "the physical name")
 	v := rec.Find("aws:secretsmanager/secretVersion:SecretVersion", "creds")
 	require.True(t, offlinetest.IsSecret(t, v, "secretString"), "the document is a secret even if its parts were not")
 	require.JSONEq(t, `{"username":"app","password":"plain-in-code"}`, offlinetest.Str(t, v, "secretString"))
@@ -141,6 +150,7 @@ func TestAllowFromAddsOneRulePerSourceAndPort(t *testing.T) {
 	sg := rec.Find("aws:ec2/securityGroup:SecurityGroup", "db")
 	require.False(t, offlinetest.Has(sg, "ingress"))
 	require.False(t, offlinetest.Has(sg, "egress"))
+	require.Equal(t, "platform-test-db", offlinetest.Str(t, sg, "tags.Name"), "the physical name")
 	rules := rec.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
 	require.Len(t, rules, 2)
 	require.Equal(t, "sg-cluster", offlinetest.Str(t, rec.Find(rules[0].Type, "db-eks-cluster-5432"), "referencedSecurityGroupId"))
@@ -151,6 +161,7 @@ func TestAllowFromAddsOneRulePerSourceAndPort(t *testing.T) {
 		require.Equal(t, "db-id", offlinetest.Str(t, r, "securityGroupId"))
 		require.False(t, offlinetest.Has(r, "cidrIpv4"), "never from an address range")
 		require.True(t, strings.HasPrefix(offlinetest.Str(t, r, "description"), "PostgreSQL from "))
+		require.Equal(t, "platform-test-"+r.Name, offlinetest.Str(t, r, "tags.Name"), "the physical name")
 	}
 }
 
@@ -190,6 +201,9 @@ func TestPhysicalName(t *testing.T) {
 		require.Len(t, long, 40)
 		require.NotEqual(t, long, parts.PhysicalName(ctx, strings.Repeat("x", 101), 40), "long names do not collide")
 		require.Equal(t, long, parts.PhysicalName(ctx, strings.Repeat("x", 100), 40), "and are stable")
+		require.Equal(t, "platform-test-db-sg", parts.NameTag(ctx, "db-sg"))
+		tags := parts.TagsFor(ctx, "db-sg", map[string]string{"Name": "overridden", "team": "data"})
+		require.Equal(t, pulumi.StringMap{"Name": pulumi.String("platform-test-db-sg"), "team": pulumi.String("data")}, tags, "Name is always the physical name")
 		return nil
 	})
 }

@@ -45,7 +45,7 @@ func NewSecret(ctx *pulumi.Context, name string, args SecretArgs, opts ...pulumi
 		Description:          pulumi.String(args.Description),
 		KmsKeyId:             args.KMSKeyARN,
 		RecoveryWindowInDays: pulumi.Int(window),
-		Tags:                 Tags(name, args.Tags),
+		Tags:                 TagsFor(ctx, name, args.Tags),
 	}, append(opts, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("secret %q: %w", name, err)
