@@ -14,8 +14,8 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-// TypeToken is the component's type; changing it needs pulumi.Aliases.
-const TypeToken = "platform:reliability:Backup"
+// typeToken is the component's type; changing it needs pulumi.Aliases.
+const typeToken = "platform:reliability:Backup"
 
 // Managed policies of the role AWS Backup assumes: take and copy recovery
 // points, and restore them.
@@ -105,7 +105,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	}
 
 	c := &Backup{Rules: cfg.Rules(args.DR != nil)}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("backup %q: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, vaultName: vaultName, drVaultName: drVaultName, cfg: cfg, args: args, c: c, parent: pulumi.Parent(c)}

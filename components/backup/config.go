@@ -126,12 +126,12 @@ var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 func (c Config) Validate() error {
 	var p check.Problems
 	p.Between("dailyRetentionDays", c.DailyRetentionDays, 1, maxRetentionDays)
-	if err := ValidateSchedule(c.DailySchedule); err != nil {
+	if err := validateSchedule(c.DailySchedule); err != nil {
 		p.Addf("dailySchedule", "%s", err.Error())
 	}
 	weekly, monthly := c.WeeklyRetentionDays, c.MonthlyRetentionDays
 	if weekly != 0 {
-		if err := ValidateSchedule(c.WeeklySchedule); err != nil {
+		if err := validateSchedule(c.WeeklySchedule); err != nil {
 			p.Addf("weeklySchedule", "%s", err.Error())
 		}
 		if weekly < c.DailyRetentionDays || weekly > maxRetentionDays {
@@ -139,7 +139,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if monthly != 0 {
-		if err := ValidateSchedule(c.MonthlySchedule); err != nil {
+		if err := validateSchedule(c.MonthlySchedule); err != nil {
 			p.Addf("monthlySchedule", "%s", err.Error())
 		}
 		floor, what := c.DailyRetentionDays, "dailyRetentionDays"

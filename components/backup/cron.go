@@ -65,9 +65,9 @@ func (s Schedule) StartMinutes() []int {
 	return out
 }
 
-// ValidateSchedule checks an AWS Backup schedule field by field; see
+// validateSchedule checks an AWS Backup schedule field by field; see
 // ParseSchedule.
-func ValidateSchedule(s string) error {
+func validateSchedule(s string) error {
 	_, err := ParseSchedule(s)
 	return err
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-// TypeToken is the component's type; changing it needs pulumi.Aliases.
-const TypeToken = "platform:messaging:Broker"
+// typeToken is the component's type; changing it needs pulumi.Aliases.
+const typeToken = "platform:messaging:Broker"
 
 // Ports the security group opens to the named sources.
 const (
@@ -95,14 +95,14 @@ func NewBroker(ctx *pulumi.Context, name string, args *BrokerArgs, opts ...pulum
 		return nil, fmt.Errorf("broker %q: args are required", name)
 	}
 	cfg := args.Config
-	subnets, subnetErr := SubnetsFor(cfg.DeploymentMode, args.SubnetIDs)
-	_, confErr := ParseConf(RabbitMQConf)
+	subnets, subnetErr := subnetsFor(cfg.DeploymentMode, args.SubnetIDs)
+	_, confErr := parseConf(rabbitMQConf)
 	if err := errors.Join(subnetErr, validateArgs(name, args), args.Account.Validate(), confErr); err != nil {
 		return nil, fmt.Errorf("broker %q: %w", name, err)
 	}
 
 	c := &Broker{}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("broker %q: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, cfg: cfg, args: args, c: c, parent: pulumi.Parent(c)}
@@ -196,7 +196,7 @@ func (b *builder) build(subnets []pulumi.StringInput) error {
 		EngineType:             pulumi.String("RabbitMQ"),
 		EngineVersion:          pulumi.String(cfg.EngineVersion),
 		AuthenticationStrategy: pulumi.String("simple"),
-		Data:                   pulumi.String(RabbitMQConf),
+		Data:                   pulumi.String(rabbitMQConf),
 		Tags:                   b.tags("-config"),
 	}, b.parent)
 	if err != nil {
@@ -254,14 +254,14 @@ func (b *builder) build(subnets []pulumi.StringInput) error {
 	b.c.BrokerID = broker.ID().ToStringOutput()
 	b.c.BrokerARN = broker.Arn
 	b.c.BrokerName = broker.BrokerName
-	b.c.GeneralLogGroup = broker.ID().ToStringOutput().ApplyT(GeneralLogGroupName).(pulumi.StringOutput)
-	b.c.AMQPSEndpoints = broker.Instances.ApplyT(AMQPSEndpoints).(pulumi.StringArrayOutput)
-	b.c.ConsoleURL = broker.Instances.ApplyT(ConsoleURL).(pulumi.StringOutput)
+	b.c.GeneralLogGroup = broker.ID().ToStringOutput().ApplyT(generalLogGroupName).(pulumi.StringOutput)
+	b.c.AMQPSEndpoints = broker.Instances.ApplyT(amqpsEndpoints).(pulumi.StringArrayOutput)
+	b.c.ConsoleURL = broker.Instances.ApplyT(consoleURL).(pulumi.StringOutput)
 	host := b.c.AMQPSEndpoints.ApplyT(func(eps []string) (string, error) {
 		if len(eps) == 0 {
 			return "", fmt.Errorf("the broker reports no amqps:// endpoint")
 		}
-		return Host(eps[0])
+		return host(eps[0])
 	}).(pulumi.StringOutput)
 
 	secret, err := parts.NewSecret(ctx, name+"-admin", parts.SecretArgs{

@@ -7,11 +7,11 @@ import (
 	"strings"
 )
 
-// RabbitMQConf is the broker configuration versioned in the repository
+// rabbitMQConf is the broker configuration versioned in the repository
 // (rabbitmq.conf), sent as the data of the aws:mq/configuration resource.
 //
 //go:embed rabbitmq.conf
-var RabbitMQConf string
+var rabbitMQConf string
 
 // confKeys are the rabbitmq.conf keys Amazon MQ accepts (developer guide,
 // "Configurable values for RabbitMQ on Amazon MQ", all available from 3.13),
@@ -25,9 +25,9 @@ var confKeys = map[string]func(string) error{
 	"secure.management.http.headers.enabled":                            boolean,
 }
 
-// ParseConf reads a rabbitmq.conf ("key = value" lines, # comments) and
+// parseConf reads a rabbitmq.conf ("key = value" lines, # comments) and
 // checks every key and value against what Amazon MQ accepts.
-func ParseConf(data string) (map[string]string, error) {
+func parseConf(data string) (map[string]string, error) {
 	out := map[string]string{}
 	for i, line := range strings.Split(data, "\n") {
 		line = strings.TrimSpace(line)

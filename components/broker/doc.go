@@ -13,5 +13,5 @@
 // The administrator's password is drawn by random.RandomPassword and kept in
 // Secrets Manager as {host, port, username, password, vhost}. General logs go
 // to CloudWatch; broker settings come from rabbitmq.conf in this directory
-// (checked by ParseConf). README.md is the operator's guide.
+// (checked by parseConf). README.md is the operator's guide.
 package broker

@@ -26,11 +26,11 @@ var subnetsNeeded = map[string]int{SingleInstance: 1, ClusterMultiAZ: 3}
 // takes; 0 for an unknown mode (which Config.Validate reports).
 func SubnetsNeeded(mode string) int { return subnetsNeeded[mode] }
 
-// SubnetsFor picks the broker's subnets from the private subnets, one per
+// subnetsFor picks the broker's subnets from the private subnets, one per
 // zone in zone order: the first for a single instance, the first three for a
 // cluster. Subnets cannot change without replacing the broker, and adding a
 // zone to the network only appends to the list, so the pick stays stable.
-func SubnetsFor(mode string, subnets []pulumi.StringInput) ([]pulumi.StringInput, error) {
+func subnetsFor(mode string, subnets []pulumi.StringInput) ([]pulumi.StringInput, error) {
 	n, ok := subnetsNeeded[mode]
 	if !ok {
 		return nil, &check.FieldError{Path: "deploymentMode", Message: fmt.Sprintf("unknown deployment mode %q", mode)}
@@ -47,10 +47,10 @@ func SubnetsFor(mode string, subnets []pulumi.StringInput) ([]pulumi.StringInput
 	return subnets[:n], nil
 }
 
-// AMQPSEndpoints returns the amqps:// endpoints of a broker's instances in
+// amqpsEndpoints returns the amqps:// endpoints of a broker's instances in
 // order, without duplicates. A RabbitMQ cluster reports one endpoint (a load
 // balancer in front of its three nodes); a single instance reports its own.
-func AMQPSEndpoints(instances []mq.BrokerInstance) []string {
+func amqpsEndpoints(instances []mq.BrokerInstance) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for _, inst := range instances {
@@ -64,9 +64,9 @@ func AMQPSEndpoints(instances []mq.BrokerInstance) []string {
 	return out
 }
 
-// ConsoleURL returns the management console URL of the first instance, or ""
+// consoleURL returns the management console URL of the first instance, or ""
 // before the broker reports one.
-func ConsoleURL(instances []mq.BrokerInstance) string {
+func consoleURL(instances []mq.BrokerInstance) string {
 	for _, inst := range instances {
 		if inst.ConsoleUrl != nil && *inst.ConsoleUrl != "" {
 			return *inst.ConsoleUrl
@@ -75,9 +75,9 @@ func ConsoleURL(instances []mq.BrokerInstance) string {
 	return ""
 }
 
-// Host returns the host name of an amqps:// endpoint
+// host returns the host name of an amqps:// endpoint
 // ("amqps://b-1.mq.eu-west-1.amazonaws.com:5671" → "b-1.mq.eu-west-1.amazonaws.com").
-func Host(endpoint string) (string, error) {
+func host(endpoint string) (string, error) {
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Scheme != "amqps" || u.Hostname() == "" {
 		return "", fmt.Errorf("not an amqps:// endpoint: %q", endpoint)
@@ -85,8 +85,8 @@ func Host(endpoint string) (string, error) {
 	return u.Hostname(), nil
 }
 
-// GeneralLogGroupName is where Amazon MQ writes a broker's general log. The
+// generalLogGroupName is where Amazon MQ writes a broker's general log. The
 // service creates this group itself (see README.md on its retention).
-func GeneralLogGroupName(brokerID string) string {
+func generalLogGroupName(brokerID string) string {
 	return "/aws/amazonmq/broker/" + brokerID + "/general"
 }

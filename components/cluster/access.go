@@ -81,10 +81,10 @@ func IsDocumentation(cidr string) bool {
 	return err == nil && within(p, DocumentationIPv4)
 }
 
-// AddressCount returns how many IPv4 addresses the union of the prefixes
+// addressCount returns how many IPv4 addresses the union of the prefixes
 // covers: overlapping or adjacent blocks count once, so a /0 split into 256
 // /8s counts the same as the /0.
-func AddressCount(ps []netip.Prefix) uint64 {
+func addressCount(ps []netip.Prefix) uint64 {
 	type span struct{ lo, hi uint64 }
 	spans := make([]span, 0, len(ps))
 	for _, p := range ps {
@@ -112,7 +112,7 @@ func AddressCount(ps []netip.Prefix) uint64 {
 // validateAPIAccess checks both paths and that the in-cluster layer has one.
 func (c Config) validateAPIAccess(p *check.Problems) {
 	a := c.APIAccess
-	if c.InClusterLayer && !a.HasPath() {
+	if c.InClusterLayer && !a.hasPath() {
 		p.Addf("apiAccess", "gives whoever runs `pulumi up` no way to the Kubernetes API, which the in-cluster layer (namespaces, Helm releases, the database bootstrap Job) is deployed through: "+
 			"set apiAccess.publicCidrs to your deploy runners' static egress CIDRs (public endpoint, restricted), "+
 			"or apiAccess.privateSources to the runners' subnet or VPN CIDR or security group (private endpoint, 443 from them; the runners must be in the VPC or a connected network), "+
@@ -150,7 +150,7 @@ func (c Config) validateAPIAccess(p *check.Problems) {
 		seen[pfx] = i
 		public = append(public, pfx)
 	}
-	if n := AddressCount(public); n > MaxPublicAddresses {
+	if n := addressCount(public); n > MaxPublicAddresses {
 		p.Addf("apiAccess.publicCidrs", "together cover %d addresses, more than %d (a /16): that opens the Kubernetes API to a large part of the internet however the blocks are split; list only your runners' and operators' egress addresses", n, MaxPublicAddresses)
 	}
 

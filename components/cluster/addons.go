@@ -80,7 +80,7 @@ func (b *builder) addons(ph phase, deps []pulumi.Resource) ([]pulumi.Resource, e
 				"EBS CSI driver of "+b.clusterName+": creates and attaches encrypted volumes",
 				[]string{"service-role/AmazonEBSCSIDriverPolicy"},
 				b.volumeKey.ARN.ApplyT(func(arn string) (string, error) {
-					return VolumeKeyUserPolicy(arn).JSON()
+					return volumeKeyUserPolicy(arn).JSON()
 				}).(pulumi.StringOutput))
 			if err != nil {
 				return nil, err
@@ -127,7 +127,7 @@ func (b *builder) addonConfiguration(name string) map[string]any {
 		return sched
 	case "aws-ebs-csi-driver":
 		controller := map[string]any{
-			"podAnnotations": map[string]any{SafeToEvictLocalVolumes: "socket-dir"},
+			"podAnnotations": map[string]any{safeToEvictLocalVolumes: "socket-dir"},
 		}
 		if len(b.args.InstanceTags)+len(b.args.Tags) > 0 {
 			tags := map[string]any{}
@@ -147,9 +147,9 @@ func (b *builder) addonConfiguration(name string) map[string]any {
 	return nil
 }
 
-// SafeToEvictLocalVolumes is the pod annotation that lists the emptyDir
+// safeToEvictLocalVolumes is the pod annotation that lists the emptyDir
 // volumes the Cluster Autoscaler may discard when it drains the node.
-const SafeToEvictLocalVolumes = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes"
+const safeToEvictLocalVolumes = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes"
 
 // mergeValues returns base with over laid on top: nested objects merge key
 // by key, anything else in over replaces what base has.

@@ -15,9 +15,9 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-// TypeToken is the cluster component's type; changing it needs
+// typeToken is the cluster component's type; changing it needs
 // pulumi.Aliases.
-const TypeToken = "platform:compute:Cluster"
+const typeToken = "platform:compute:Cluster"
 
 // ClusterArgs configures a Cluster.
 type ClusterArgs struct {
@@ -142,7 +142,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	}
 
 	c := &Cluster{Name: clusterName, Region: args.Account.Region}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("cluster %q: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, clusterName: clusterName, cfg: cfg, args: args, c: c, parent: pulumi.Parent(c)}
@@ -187,7 +187,7 @@ func validateArgs(args *ClusterArgs, clusterName string) error {
 			p.Addf(fmt.Sprintf("zoneSubnets[%d]", i), "needs a zone and a subnet ID")
 		}
 	}
-	if !ValidClusterName(clusterName) {
+	if !validClusterName(clusterName) {
 		p.Addf("name", "the cluster name %q must start with a letter or digit and contain only letters, digits, '-' and '_'; rename the component", clusterName)
 	}
 	if part := args.Account.Partition; part != "" {
@@ -275,7 +275,7 @@ func (b *builder) keys() error {
 	b.clusterKey, err = parts.NewKey(b.ctx, b.name+"-cluster", parts.KeyArgs{
 		Account:       b.args.Account,
 		Description:   "EKS " + b.clusterName + ": Kubernetes secrets envelope encryption and control-plane logs",
-		LogGroupNames: []string{LogGroupName(b.clusterName)},
+		LogGroupNames: []string{logGroupName(b.clusterName)},
 		Protect:       b.args.Protect,
 		Tags:          b.args.Tags,
 	}, b.parent)
@@ -299,7 +299,7 @@ func (b *builder) keys() error {
 	b.volumeKey, err = parts.NewKey(b.ctx, b.name+"-volumes", parts.KeyArgs{
 		Account:     b.args.Account,
 		Description: "EKS " + b.clusterName + ": node root volumes and persistent volumes",
-		Statements:  VolumeKeyStatements(b.args.Account),
+		Statements:  volumeKeyStatements(b.args.Account),
 		Protect:     b.args.Protect,
 		Tags:        b.args.Tags,
 	}, volumeOpts...)
@@ -313,7 +313,7 @@ func (b *builder) keys() error {
 func (b *builder) controlPlane() error {
 	ctx, name, acct := b.ctx, b.name, b.args.Account
 	logs, err := parts.NewLogGroup(ctx, name+"-control-plane", parts.LogGroupArgs{
-		Name:          LogGroupName(b.clusterName),
+		Name:          logGroupName(b.clusterName),
 		RetentionDays: b.cfg.LogRetentionDays,
 		KMSKeyARN:     b.clusterKey.ARN,
 		KeepOnDelete:  b.args.Protect,
@@ -345,7 +345,7 @@ func (b *builder) controlPlane() error {
 	keyUse, err := iam.NewRolePolicy(ctx, name+"-cluster-encryption", &iam.RolePolicyArgs{
 		Role: role.ID(),
 		Policy: b.clusterKey.ARN.ApplyT(func(arn string) (string, error) {
-			return ClusterKeyPolicy(arn).JSON()
+			return clusterKeyPolicy(arn).JSON()
 		}).(pulumi.StringOutput),
 	}, b.parent)
 	if err != nil {
@@ -373,7 +373,7 @@ func (b *builder) controlPlane() error {
 			Provider:  &eks.ClusterEncryptionConfigProviderArgs{KeyArn: b.clusterKey.ARN},
 			Resources: pulumi.StringArray{pulumi.String("secrets")},
 		},
-		EnabledClusterLogTypes: pulumi.ToStringArray(LogTypes),
+		EnabledClusterLogTypes: pulumi.ToStringArray(logTypes),
 		// Access entries only; the creator gets nothing implicitly (changing
 		// this flag replaces the cluster, so it is fixed here).
 		AccessConfig: &eks.ClusterAccessConfigArgs{
@@ -439,7 +439,7 @@ func (b *builder) accessEntries() error {
 		prefix, policy string
 		arns           []string
 	}{
-		{"-admin-", ClusterAdminPolicyARN(b.args.Account), b.cfg.AdminRoleARNs},
+		{"-admin-", clusterAdminPolicyARN(b.args.Account), b.cfg.AdminRoleARNs},
 		{"-viewer-", ViewerPolicyARN(b.args.Account), b.cfg.ViewerRoleARNs},
 	} {
 		for _, arn := range kind.arns {
@@ -546,7 +546,7 @@ func (b *builder) autoscalerRole() error {
 		b.c.AutoscalerRoleARN = pulumi.String("").ToStringOutput()
 		return nil
 	}
-	policy, err := AutoscalerPolicy(b.args.Account, b.clusterName).JSON()
+	policy, err := autoscalerPolicy(b.args.Account, b.clusterName).JSON()
 	if err != nil {
 		return err
 	}
@@ -570,7 +570,7 @@ func (b *builder) kubeconfig() error {
 	}
 	region, cli := b.args.Account.Region, b.args.CLI
 	out := pulumi.All(b.cluster.Name, b.c.Endpoint, b.c.CertificateAuthority, ready).ApplyT(func(v []any) (string, error) {
-		return RenderKubeconfig(KubeconfigArgs{
+		return renderKubeconfig(kubeconfigArgs{
 			ClusterName:          v[0].(string),
 			Endpoint:             v[1].(string),
 			CertificateAuthority: v[2].(string),

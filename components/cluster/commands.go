@@ -42,14 +42,14 @@ export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"
 `
 }
 
-// AccessPropagationSeconds is how long the program waits after the access
+// accessPropagationSeconds is how long the program waits after the access
 // policy associations exist before anything talks to the Kubernetes API.
 // EKS documents access entries as eventually consistent ("access entry
 // creation and updates are eventually consistent, and may take several
 // seconds to be effective after the initial API call returns successfully",
 // EKS UG grant-k8s-access.adoc), and the Kubernetes provider marks the
 // cluster unreachable for the whole run on its first 401.
-const AccessPropagationSeconds = 30
+const accessPropagationSeconds = 30
 
 // waitForAccess registers a command that sleeps once each time the set of
 // access policy associations changes, and returns its output: the kubeconfig
@@ -63,7 +63,7 @@ func (b *builder) waitForAccess() (pulumi.StringOutput, error) {
 		}
 	}
 	cmd, err := local.NewCommand(b.ctx, b.name+"-access-propagation", &local.CommandArgs{
-		Create:   pulumi.String(fmt.Sprintf("sleep %d && echo ready", AccessPropagationSeconds)),
+		Create:   pulumi.String(fmt.Sprintf("sleep %d && echo ready", accessPropagationSeconds)),
 		Triggers: triggers,
 	}, b.parent, pulumi.DependsOn(b.access))
 	if err != nil {

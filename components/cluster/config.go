@@ -139,8 +139,8 @@ type AccessSource struct {
 	Description string `json:"description"`
 }
 
-// HasPath reports whether deployers have any way to the API server.
-func (a APIAccess) HasPath() bool { return len(a.PublicCIDRs) > 0 || len(a.PrivateSources) > 0 }
+// hasPath reports whether deployers have any way to the API server.
+func (a APIAccess) hasPath() bool { return len(a.PublicCIDRs) > 0 || len(a.PrivateSources) > 0 }
 
 // Addons are the five managed add-ons the platform installs. JSON names are
 // the EKS add-on names.
@@ -316,7 +316,7 @@ func DefaultConfig() Config {
 	}
 }
 
-// Versions for Kubernetes 1.35 (DefaultVersion), as of VersionsAsOf.
+// Versions for Kubernetes 1.35 (DefaultVersion), as of versionsAsOf.
 const (
 	// DefaultVersion is in EKS standard support until 2027-03-27
 	// (KubernetesVersions).
@@ -392,8 +392,8 @@ func (t *Taint) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Desired returns the group's initial size: DesiredSize, or MinSize.
-func (g NodeGroup) Desired() int {
+// desired returns the group's initial size: DesiredSize, or MinSize.
+func (g NodeGroup) desired() int {
 	if g.DesiredSize != nil {
 		return *g.DesiredSize
 	}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// KubeconfigArgs are the cluster facts a kubeconfig is rendered from.
-type KubeconfigArgs struct {
+// kubeconfigArgs are the cluster facts a kubeconfig is rendered from.
+type kubeconfigArgs struct {
 	ClusterName          string // required
 	Endpoint             string // required; https://...
 	CertificateAuthority string // required; base64 PEM, as EKS returns it
@@ -16,12 +16,12 @@ type KubeconfigArgs struct {
 	CLI AWSCLI
 }
 
-// RenderKubeconfig returns a kubeconfig (JSON, which is YAML too) whose user
+// renderKubeconfig returns a kubeconfig (JSON, which is YAML too) whose user
 // authenticates with `aws eks get-token`: every use gets a fresh, short-lived
 // token for whatever AWS identity runs it, and the file itself holds no
 // credential. It is exported as a secret all the same, since it tells where
 // the API server is and which role-bound identity it trusts.
-func RenderKubeconfig(a KubeconfigArgs) (string, error) {
+func renderKubeconfig(a kubeconfigArgs) (string, error) {
 	if a.ClusterName == "" || a.Endpoint == "" || a.CertificateAuthority == "" || a.Region == "" {
 		return "", fmt.Errorf("kubeconfig: cluster name, endpoint, certificate authority and region are required, got %+v", a)
 	}

@@ -22,7 +22,7 @@ const RootDeviceName = "/dev/xvda"
 // nodeIAM creates the node role with the worker and ECR read-only policies
 // only.
 func (b *builder) nodeIAM() error {
-	trust, err := NodeTrust(b.args.Account).JSON()
+	trust, err := nodeTrust(b.args.Account).JSON()
 	if err != nil {
 		return fmt.Errorf("node role trust policy: %w", err)
 	}
@@ -165,7 +165,7 @@ func (b *builder) nodeGroup(g NodeGroup, pl placement, lt *ec2.LaunchTemplate, d
 		ScalingConfig: &eks.NodeGroupScalingConfigArgs{
 			MinSize:     pulumi.Int(g.MinSize),
 			MaxSize:     pulumi.Int(g.MaxSize),
-			DesiredSize: pulumi.Int(g.Desired()),
+			DesiredSize: pulumi.Int(g.desired()),
 		},
 		UpdateConfig: &eks.NodeGroupUpdateConfigArgs{
 			MaxUnavailable: pulumi.Int(g.MaxUnavailable),
@@ -181,7 +181,7 @@ func (b *builder) nodeGroup(g NodeGroup, pl placement, lt *ec2.LaunchTemplate, d
 		NodeRepairConfig: &eks.NodeGroupNodeRepairConfigArgs{
 			Enabled: pulumi.Bool(g.AutoRepair),
 		},
-		Tags: b.tags(strings.TrimPrefix(pl.res, b.name), AutoscalerTags(b.clusterName)),
+		Tags: b.tags(strings.TrimPrefix(pl.res, b.name), autoscalerTags(b.clusterName)),
 	}
 	if len(g.InstanceTypes) > 1 {
 		// EKS cannot change a node group's instance types: a new list

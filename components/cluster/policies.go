@@ -14,8 +14,8 @@ import (
 // otherwise, and which zone name maps to them differs per account.
 var UnsupportedZoneIDs = []string{"use1-az3", "usw1-az2", "cac1-az3"}
 
-// LogTypes are the control-plane log types; all five are always sent.
-var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+// logTypes are the control-plane log types; all five are always sent.
+var logTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
 // Service accounts (namespace kube-system) whose IAM roles this package
 // creates. The Helm values and the EKS add-ons use the same names.
@@ -35,10 +35,10 @@ func AutoscalerOwnerTag(clusterName string) string {
 	return "k8s.io/cluster-autoscaler/" + clusterName
 }
 
-// AutoscalerTags are the tags node groups carry so that the autoscaler
+// autoscalerTags are the tags node groups carry so that the autoscaler
 // discovers them and its IAM policy lets it resize them. EKS puts the same
 // tags on the Auto Scaling groups of managed node groups.
-func AutoscalerTags(clusterName string) map[string]string {
+func autoscalerTags(clusterName string) map[string]string {
 	return map[string]string{
 		AutoscalerTagEnabled:            "true",
 		AutoscalerOwnerTag(clusterName): "owned",
@@ -47,21 +47,21 @@ func AutoscalerTags(clusterName string) map[string]string {
 
 var clusterNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 
-// ValidClusterName reports whether EKS accepts name as a cluster name.
-func ValidClusterName(name string) bool { return clusterNameRE.MatchString(name) }
+// validClusterName reports whether EKS accepts name as a cluster name.
+func validClusterName(name string) bool { return clusterNameRE.MatchString(name) }
 
-// LogGroupName is where EKS writes a cluster's control-plane logs; it must
+// logGroupName is where EKS writes a cluster's control-plane logs; it must
 // exist (with our retention and key) before the cluster does, or EKS creates
 // it without either.
-func LogGroupName(clusterName string) string {
+func logGroupName(clusterName string) string {
 	return "/aws/eks/" + clusterName + "/cluster"
 }
 
-// AutoscalerPolicy is the Cluster Autoscaler's IAM policy: it may read any
+// autoscalerPolicy is the Cluster Autoscaler's IAM policy: it may read any
 // Auto Scaling group, launch template and instance type (those calls support
 // no resource scoping), read this cluster's node groups, and resize or
 // terminate instances only in groups tagged as this cluster's.
-func AutoscalerPolicy(acct parts.Account, clusterName string) parts.PolicyDocument {
+func autoscalerPolicy(acct parts.Account, clusterName string) parts.PolicyDocument {
 	return parts.Policy(
 		parts.Statement{
 			Sid:    "ReadScalingState",
@@ -103,11 +103,11 @@ func AutoscalerPolicy(acct parts.Account, clusterName string) parts.PolicyDocume
 	)
 }
 
-// NodeTrust is the trust policy of the node role. It has no source
+// nodeTrust is the trust policy of the node role. It has no source
 // conditions: EC2 assumes instance-profile roles without the
 // aws:SourceAccount context, and a condition on a missing key would keep
 // every node from getting credentials.
-func NodeTrust(acct parts.Account) parts.PolicyDocument {
+func nodeTrust(acct parts.Account) parts.PolicyDocument {
 	return parts.Policy(parts.Statement{
 		Effect:    parts.Allow,
 		Principal: &parts.Principal{Service: parts.One(acct.GlobalServicePrincipal("ec2"))},
@@ -120,9 +120,9 @@ func NodeTrust(acct parts.Account) parts.PolicyDocument {
 // IRSA role, so pods on the node cannot borrow it.
 var NodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
 
-// ClusterKeyPolicy lets the cluster role use the secrets key for envelope
+// clusterKeyPolicy lets the cluster role use the secrets key for envelope
 // encryption (what EKS asks of the role).
-func ClusterKeyPolicy(keyARN string) parts.PolicyDocument {
+func clusterKeyPolicy(keyARN string) parts.PolicyDocument {
 	return parts.Policy(parts.Statement{
 		Sid:      "EnvelopeEncryptSecrets",
 		Effect:   parts.Allow,
@@ -131,10 +131,10 @@ func ClusterKeyPolicy(keyARN string) parts.PolicyDocument {
 	})
 }
 
-// VolumeKeyUserPolicy lets the EBS CSI driver create and attach volumes
+// volumeKeyUserPolicy lets the EBS CSI driver create and attach volumes
 // encrypted with the volume key: the managed AmazonEBSCSIDriverPolicy covers
 // AWS-managed keys only.
-func VolumeKeyUserPolicy(keyARN string) parts.PolicyDocument {
+func volumeKeyUserPolicy(keyARN string) parts.PolicyDocument {
 	return parts.Policy(
 		parts.Statement{
 			Sid:      "UseVolumeKey",
@@ -154,13 +154,13 @@ func VolumeKeyUserPolicy(keyARN string) parts.PolicyDocument {
 	)
 }
 
-// AutoScalingServiceRoleARN is the EC2 Auto Scaling service-linked role,
+// autoScalingServiceRoleARN is the EC2 Auto Scaling service-linked role,
 // which launches the instances of managed node groups.
-func AutoScalingServiceRoleARN(acct parts.Account) string {
+func autoScalingServiceRoleARN(acct parts.Account) string {
 	return fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/%s/AWSServiceRoleForAutoScaling", acct.Partition, acct.ID, acct.GlobalServicePrincipal("autoscaling"))
 }
 
-// VolumeKeyStatements are the key-policy statements that let EC2 Auto
+// volumeKeyStatements are the key-policy statements that let EC2 Auto
 // Scaling launch nodes whose root volumes use the volume key: without them
 // managed nodes fail to launch. The service-linked role must exist when the
 // key policy is written: KMS refuses a policy naming a principal that does
@@ -168,8 +168,8 @@ func AutoScalingServiceRoleARN(acct parts.Account) string {
 // with one or more invalid principals"). It exists once the account has had
 // any Auto Scaling group; the stack looks it up and, when it is missing, the
 // cluster creates it before the key (ClusterArgs.CreateAutoScalingServiceRole).
-func VolumeKeyStatements(acct parts.Account) []parts.Statement {
-	slr := AutoScalingServiceRoleARN(acct)
+func volumeKeyStatements(acct parts.Account) []parts.Statement {
+	slr := autoScalingServiceRoleARN(acct)
 	return []parts.Statement{
 		{
 			Sid:       "AutoScalingUsesKeyForNodeVolumes",
@@ -191,9 +191,9 @@ func VolumeKeyStatements(acct parts.Account) []parts.Statement {
 	}
 }
 
-// ClusterAdminPolicyARN is the EKS access policy that makes a principal
+// clusterAdminPolicyARN is the EKS access policy that makes a principal
 // cluster-admin.
-func ClusterAdminPolicyARN(acct parts.Account) string {
+func clusterAdminPolicyARN(acct parts.Account) string {
 	return AccessPolicyARN(acct, "AmazonEKSClusterAdminPolicy")
 }
 

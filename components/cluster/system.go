@@ -12,9 +12,9 @@ import (
 	"github.com/acme/platform/internal/check"
 )
 
-// SystemTypeToken is the in-cluster layer's type; changing it needs
+// systemTypeToken is the in-cluster layer's type; changing it needs
 // pulumi.Aliases.
-const SystemTypeToken = "platform:compute:ClusterSystem"
+const systemTypeToken = "platform:compute:ClusterSystem"
 
 // Chart repositories of the releases NewSystem installs.
 const (
@@ -81,7 +81,7 @@ func NewSystem(ctx *pulumi.Context, name string, args *SystemArgs, opts ...pulum
 	}
 
 	s := &System{}
-	if err := ctx.RegisterComponentResource(SystemTypeToken, name, s, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(systemTypeToken, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("cluster system %q: %w", name, err)
 	}
 	parent := pulumi.Parent(s)

@@ -88,7 +88,7 @@ func MetricsServerValues(m MetricsServer, sched parts.Scheduling) pulumi.Map {
 			"maxUnavailable": pulumi.Int(1),
 		},
 		"podAnnotations": pulumi.Map{
-			SafeToEvictLocalVolumes: pulumi.String("tmp"),
+			safeToEvictLocalVolumes: pulumi.String("tmp"),
 		},
 	}
 	addScheduling(values, sched)

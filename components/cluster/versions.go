@@ -18,9 +18,9 @@ type KubernetesVersion struct {
 	EndOfExtendedSupport time.Time
 }
 
-// VersionsAsOf is the day KubernetesVersions was last checked against AWS's
+// versionsAsOf is the day KubernetesVersions was last checked against AWS's
 // release calendar.
-var VersionsAsOf = day(2026, time.December, 3)
+var versionsAsOf = day(2026, time.December, 3)
 
 // KubernetesVersions is the Amazon EKS release calendar for the versions EKS
 // still offers, newest first. Standard support lasts 14 months from the EKS
@@ -50,8 +50,8 @@ var Now = time.Now
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// LookupVersion returns the calendar entry of a "1.NN" version.
-func LookupVersion(minor string) (KubernetesVersion, bool) {
+// lookupVersion returns the calendar entry of a "1.NN" version.
+func lookupVersion(minor string) (KubernetesVersion, bool) {
 	for _, v := range KubernetesVersions {
 		if v.Minor == minor {
 			return v, true
@@ -63,7 +63,7 @@ func LookupVersion(minor string) (KubernetesVersion, bool) {
 // supportProblem says why a version cannot be used with the given support
 // type at t, or "" when it can.
 func supportProblem(minor, supportType string, t time.Time) string {
-	v, ok := LookupVersion(minor)
+	v, ok := lookupVersion(minor)
 	if !ok {
 		offered := make([]string, 0, len(KubernetesVersions))
 		for _, k := range KubernetesVersions {
@@ -72,7 +72,7 @@ func supportProblem(minor, supportType string, t time.Time) string {
 			}
 			offered = append(offered, strconv.Quote(k.Minor))
 		}
-		return fmt.Sprintf("%q is not a version Amazon EKS offers (as of %s it offers %v)", minor, VersionsAsOf.Format(time.DateOnly), offered)
+		return fmt.Sprintf("%q is not a version Amazon EKS offers (as of %s it offers %v)", minor, versionsAsOf.Format(time.DateOnly), offered)
 	}
 	switch {
 	case !t.Before(v.EndOfExtendedSupport):

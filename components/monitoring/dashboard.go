@@ -13,17 +13,17 @@ const (
 	widgetHeight = 6
 )
 
-// DashboardBody renders the CloudWatch dashboard body for the signals: a
+// dashboardBody renders the CloudWatch dashboard body for the signals: a
 // heading per section, then one time-series widget per kind of signal (a
 // line per watched resource) with the alarm threshold drawn across it. It
 // reads the same metrics, statistics and thresholds as the alarms.
-func DashboardBody(region string, periodSeconds int, signals []Signal[string]) (string, error) {
+func dashboardBody(region string, periodSeconds int, signals []signal[string]) (string, error) {
 	if region == "" {
 		return "", fmt.Errorf("dashboard: region is required")
 	}
 	type group struct {
 		section, title string
-		signals        []Signal[string]
+		signals        []signal[string]
 	}
 	var groups []*group
 	byKind := map[string]*group{}
@@ -96,8 +96,8 @@ func DashboardBody(region string, periodSeconds int, signals []Signal[string]) (
 
 // metricLines renders one signal as dashboard metric entries: the metric
 // itself, or the expression followed by its hidden inputs.
-func metricLines(s Signal[string]) ([]any, error) {
-	line := func(m Metric[string], opts map[string]any) []any {
+func metricLines(s signal[string]) ([]any, error) {
+	line := func(m metric[string], opts map[string]any) []any {
 		out := []any{m.Namespace, m.Name}
 		for _, d := range m.Dimensions {
 			out = append(out, d.Name, d.Value)
@@ -120,11 +120,11 @@ func metricLines(s Signal[string]) ([]any, error) {
 
 func operatorSymbol(op string) string {
 	switch op {
-	case Above:
+	case above:
 		return ">"
-	case AtOrAbove:
+	case atOrAbove:
 		return ">="
-	case Below:
+	case below:
 		return "<"
 	default:
 		return op

@@ -13,8 +13,8 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-// TypeToken is the component's type; changing it needs pulumi.Aliases.
-const TypeToken = "platform:observability:Monitoring"
+// typeToken is the component's type; changing it needs pulumi.Aliases.
+const typeToken = "platform:observability:Monitoring"
 
 // maxCacheNodes is ElastiCache's limit for a replication group with cluster
 // mode disabled: a primary and five replicas.
@@ -119,13 +119,13 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		return nil, fmt.Errorf("monitoring %q: %w", name, err)
 	}
 	targets := watched(args)
-	signals := Signals(cfg, targets)
+	signals := signalsFor(cfg, targets)
 
 	c := &Monitoring{}
 	for _, s := range signals {
 		c.AlarmKeys = append(c.AlarmKeys, s.Key)
 	}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("monitoring %q: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, cfg: cfg, args: args, c: c, parent: pulumi.Parent(c)}
@@ -187,15 +187,15 @@ func validateArgs(args *MonitoringArgs, dashboardName string) error {
 
 // watched turns the arguments into the signals' targets. The cache's member
 // clusters are derived from the group ID so their count is known at preview.
-func watched(args *MonitoringArgs) Targets[pulumi.StringInput] {
-	var t Targets[pulumi.StringInput]
+func watched(args *MonitoringArgs) watchTargets[pulumi.StringInput] {
+	var t watchTargets[pulumi.StringInput]
 	if args.DatabaseInstanceID != nil {
 		t.Database = &args.DatabaseInstanceID
 	}
 	if rg := args.CacheReplicationGroupID; rg != nil {
 		for n := 1; n <= args.CacheNodeCount; n++ {
 			t.CacheClusters = append(t.CacheClusters, rg.ToStringOutput().ApplyT(func(g string) string {
-				return CacheClusterID(g, n)
+				return cacheClusterID(g, n)
 			}).(pulumi.StringOutput))
 		}
 	}
@@ -208,7 +208,7 @@ func watched(args *MonitoringArgs) Targets[pulumi.StringInput] {
 		if g.MinSize == g.MaxSize {
 			continue
 		}
-		t.NodeGroups = append(t.NodeGroups, NodeGroupTarget[pulumi.StringInput]{Name: g.Name, ASG: g.ASGName, MaxSize: g.MaxSize})
+		t.NodeGroups = append(t.NodeGroups, nodeGroupTarget[pulumi.StringInput]{Name: g.Name, ASG: g.ASGName, MaxSize: g.MaxSize})
 	}
 	return t
 }
@@ -226,7 +226,7 @@ func (b *builder) tags(suffix string) pulumi.StringMap {
 	return parts.TagsFor(b.ctx, b.name+suffix, b.args.Tags)
 }
 
-func (b *builder) build(targets Targets[pulumi.StringInput], signals []Signal[pulumi.StringInput], dashboardName string) error {
+func (b *builder) build(targets watchTargets[pulumi.StringInput], signals []signal[pulumi.StringInput], dashboardName string) error {
 	topic, err := b.topic()
 	if err != nil {
 		return err
@@ -247,17 +247,17 @@ func (b *builder) build(targets Targets[pulumi.StringInput], signals []Signal[pu
 	// The body needs the watched IDs as strings: flatten the targets,
 	// resolve them together, and rebuild the same targets from the values.
 	var inputs []any
-	index := MapTargets(targets, func(v pulumi.StringInput) int {
+	index := mapTargets(targets, func(v pulumi.StringInput) int {
 		inputs = append(inputs, v)
 		return len(inputs) - 1
 	})
 	region, period, cfg := b.args.Account.Region, b.cfg.PeriodSeconds, b.cfg
 	body := pulumi.All(inputs...).ApplyT(func(vals []any) (string, error) {
-		resolved := MapTargets(index, func(i int) string {
+		resolved := mapTargets(index, func(i int) string {
 			s, _ := vals[i].(string)
 			return s
 		})
-		return DashboardBody(region, period, Signals(cfg, resolved))
+		return dashboardBody(region, period, signalsFor(cfg, resolved))
 	}).(pulumi.StringOutput)
 	dash, err := cloudwatch.NewDashboard(b.ctx, b.name+"-dashboard", &cloudwatch.DashboardArgs{
 		DashboardName: pulumi.String(dashboardName),
@@ -302,7 +302,7 @@ func (b *builder) topic() (*sns.Topic, error) {
 	}
 	rule := BackupRuleName(physical)
 	policy := pulumi.All(topic.Arn, dbID).ApplyT(func(v []any) (string, error) {
-		return TopicPolicy(acct, v[0].(string), TopicPublishers{
+		return topicPolicy(acct, v[0].(string), topicPublishers{
 			BackupRule: b.args.BackupJobs, BackupRuleName: rule, DatabaseID: v[1].(string),
 		}).JSON()
 	}).(pulumi.StringOutput)
@@ -314,12 +314,12 @@ func (b *builder) topic() (*sns.Topic, error) {
 	}
 
 	for _, s := range b.cfg.Subscriptions {
-		if _, err := sns.NewTopicSubscription(ctx, name+"-"+SubscriptionKey(s), &sns.TopicSubscriptionArgs{
+		if _, err := sns.NewTopicSubscription(ctx, name+"-"+subscriptionKey(s), &sns.TopicSubscriptionArgs{
 			Topic:    topic.Arn,
 			Protocol: pulumi.String(s.Protocol),
 			Endpoint: parts.ConfigString(b.cfg.Secret, s.Endpoint),
 		}, b.parent); err != nil {
-			return nil, fmt.Errorf("subscription %s %s: %w", s.Protocol, SubscriptionKey(s), err)
+			return nil, fmt.Errorf("subscription %s %s: %w", s.Protocol, subscriptionKey(s), err)
 		}
 	}
 	return topic, nil
@@ -345,9 +345,9 @@ func TopicKeyStatements(acct parts.Account) []parts.Statement {
 	}}
 }
 
-// TopicPublishers are the event sources TopicPolicy admits besides
+// topicPublishers are the event sources topicPolicy admits besides
 // CloudWatch alarms.
-type TopicPublishers struct {
+type topicPublishers struct {
 	// BackupRule admits the EventBridge rule BackupRuleName.
 	BackupRule     bool
 	BackupRuleName string
@@ -356,14 +356,14 @@ type TopicPublishers struct {
 	DatabaseID string
 }
 
-// TopicPolicy is the alarm topic's access policy: the account administers and
+// topicPolicy is the alarm topic's access policy: the account administers and
 // uses the topic through IAM; CloudWatch may publish for this account's
 // alarms only (not for alarms of another account naming our topic);
 // EventBridge for the backup rule only; RDS for the database only (RDS User
 // Guide, "Granting permissions to publish notifications to an Amazon SNS
 // topic": principal events.rds.amazonaws.com, aws:SourceArn the RDS
 // resource, aws:SourceAccount).
-func TopicPolicy(acct parts.Account, topicARN string, from TopicPublishers) parts.PolicyDocument {
+func topicPolicy(acct parts.Account, topicARN string, from topicPublishers) parts.PolicyDocument {
 	// publish lets a service publish on behalf of one source (aws:SourceArn,
 	// compared with the operator given) of this account.
 	publish := func(sid, service, arnOperator, sourceARN string) parts.Statement {
@@ -402,7 +402,7 @@ func TopicPolicy(acct parts.Account, topicARN string, from TopicPublishers) part
 }
 
 // alarm creates one signal's alarm, notifying the topic on ALARM and OK.
-func (b *builder) alarm(s Signal[pulumi.StringInput], topicARN pulumi.StringOutput) (*cloudwatch.MetricAlarm, error) {
+func (b *builder) alarm(s signal[pulumi.StringInput], topicARN pulumi.StringOutput) (*cloudwatch.MetricAlarm, error) {
 	period := b.cfg.PeriodSeconds
 	args := &cloudwatch.MetricAlarmArgs{
 		Name:               pulumi.String(parts.PhysicalName(b.ctx, b.name+"-"+s.Key, 255)),
@@ -417,7 +417,7 @@ func (b *builder) alarm(s Signal[pulumi.StringInput], topicARN pulumi.StringOutp
 		OkActions:          pulumi.Array{topicARN},
 		Tags:               b.tags("-" + s.Key),
 	}
-	dims := func(m Metric[pulumi.StringInput]) pulumi.StringMap {
+	dims := func(m metric[pulumi.StringInput]) pulumi.StringMap {
 		out := pulumi.StringMap{}
 		for _, d := range m.Dimensions {
 			out[d.Name] = d.Value
@@ -453,7 +453,7 @@ func (b *builder) alarm(s Signal[pulumi.StringInput], topicARN pulumi.StringOutp
 		args.MetricName = pulumi.String(m.Name)
 		args.Period = pulumi.Int(period)
 		args.Dimensions = dims(m)
-		if s.Percentile() {
+		if s.percentile() {
 			args.ExtendedStatistic = pulumi.String(m.Stat)
 			// AWS services publish these metrics once per period, far fewer
 			// samples than CloudWatch deems significant for a percentile;

@@ -147,7 +147,7 @@ func (c Config) Validate() error {
 		if len(azs) == 0 {
 			azs = pinnedZones(c.SubnetCIDRs)
 		}
-		if _, err := PlanSubnets(c.layoutArgs(azs)); err != nil {
+		if _, err := planSubnets(c.layoutArgs(azs)); err != nil {
 			path := "cidr"
 			if len(c.SubnetCIDRs) > 0 {
 				path = "subnetCidrs"
@@ -172,12 +172,12 @@ func pinnedZones(cidrs map[string]map[string]string) []string {
 	return out
 }
 
-func (c Config) layoutArgs(azs []string) LayoutArgs {
+func (c Config) layoutArgs(azs []string) layoutArgs {
 	explicit := map[Tier]map[string]string{}
 	for tier, byAZ := range c.SubnetCIDRs {
 		explicit[Tier(tier)] = byAZ
 	}
-	return LayoutArgs{
+	return layoutArgs{
 		VPCCIDR: c.CIDR,
 		AZs:     azs,
 		PrefixLengths: map[Tier]int{

@@ -4,5 +4,5 @@
 // endpoints, encrypted flow logs, and a default security group with no rules.
 //
 // Subnets are keyed by availability-zone name and carved by a pure function
-// (PlanSubnets), so raising the AZ count only ever adds subnets.
+// (planSubnets), so raising the AZ count only ever adds subnets.
 package network

@@ -16,8 +16,8 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-// TypeToken is the component's type; changing it needs pulumi.Aliases.
-const TypeToken = "platform:network:Vpc"
+// typeToken is the component's type; changing it needs pulumi.Aliases.
+const typeToken = "platform:network:Vpc"
 
 // VpcArgs configures a Vpc.
 type VpcArgs struct {
@@ -103,13 +103,13 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 			return nil, fmt.Errorf("network %q: %w", name, err)
 		}
 	}
-	layout, err := PlanSubnets(cfg.layoutArgs(zones))
+	layout, err := planSubnets(cfg.layoutArgs(zones))
 	if err != nil {
 		return nil, fmt.Errorf("network %q: subnet layout: %w", name, err)
 	}
 
 	c := &Vpc{Zones: zones}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("network %q: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, cfg: cfg, args: args, c: c, parent: pulumi.Parent(c)}
@@ -227,7 +227,7 @@ func (b *builder) stateful() []pulumi.ResourceOption {
 	return []pulumi.ResourceOption{b.parent, pulumi.Protect(b.args.Protect)}
 }
 
-func (b *builder) build(layout []PlannedSubnet) error {
+func (b *builder) build(layout []plannedSubnet) error {
 	ctx, name := b.ctx, b.name
 	v, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
 		CidrBlock:          pulumi.String(b.cfg.CIDR),

@@ -25,18 +25,18 @@ var Tiers = []Tier{Private, Public, Data}
 // never depends on how many or which other zones are in use.
 const SlotsPerTier = 8
 
-// PlannedSubnet is one subnet of the layout.
-type PlannedSubnet struct {
+// plannedSubnet is one subnet of the layout.
+type plannedSubnet struct {
 	Tier Tier
 	AZ   string
 	CIDR netip.Prefix
 }
 
 // Key is the subnet's stable identity: tier and AZ name.
-func (s PlannedSubnet) Key() string { return string(s.Tier) + "-" + s.AZ }
+func (s plannedSubnet) Key() string { return string(s.Tier) + "-" + s.AZ }
 
-// LayoutArgs is the input of PlanSubnets.
-type LayoutArgs struct {
+// layoutArgs is the input of planSubnets.
+type layoutArgs struct {
 	VPCCIDR string
 	AZs     []string
 	// PrefixLengths per tier (e.g. private 20, public 24, data 24).
@@ -45,7 +45,7 @@ type LayoutArgs struct {
 	Explicit map[Tier]map[string]string
 }
 
-// PlanSubnets carves the VPC CIDR into one subnet per tier and AZ.
+// planSubnets carves the VPC CIDR into one subnet per tier and AZ.
 //
 // Each tier owns a block of SlotsPerTier subnets of its prefix length; blocks
 // are laid out in Tiers order, each aligned to its own size. Within a block,
@@ -53,7 +53,7 @@ type LayoutArgs struct {
 // depends only on the VPC CIDR, the prefix lengths and its AZ's letter: adding
 // zones adds subnets and never moves one. Explicit CIDRs are used as given and
 // checked like the rest: inside the VPC and overlapping nothing.
-func PlanSubnets(args LayoutArgs) ([]PlannedSubnet, error) {
+func planSubnets(args layoutArgs) ([]plannedSubnet, error) {
 	vpc, err := netip.ParsePrefix(args.VPCCIDR)
 	if err != nil || !vpc.Addr().Is4() {
 		return nil, fmt.Errorf("VPC CIDR %q is not an IPv4 CIDR block", args.VPCCIDR)
@@ -63,7 +63,7 @@ func PlanSubnets(args LayoutArgs) ([]PlannedSubnet, error) {
 	}
 
 	next := vpc.Addr() // where the next tier block may start
-	var out []PlannedSubnet
+	var out []plannedSubnet
 	for _, tier := range Tiers {
 		bits, ok := args.PrefixLengths[tier]
 		if !ok {
@@ -88,14 +88,14 @@ func PlanSubnets(args LayoutArgs) ([]PlannedSubnet, error) {
 				if err != nil || !p.Addr().Is4() || p.Masked() != p {
 					return nil, fmt.Errorf("%s subnet in %s: %q is not an IPv4 CIDR block without host bits", tier, az, cidr)
 				}
-				out = append(out, PlannedSubnet{Tier: tier, AZ: az, CIDR: p})
+				out = append(out, plannedSubnet{Tier: tier, AZ: az, CIDR: p})
 				continue
 			}
-			slot, err := AZSlot(az)
+			slot, err := azSlot(az)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, PlannedSubnet{Tier: tier, AZ: az, CIDR: nthSubnet(block, bits, slot)})
+			out = append(out, plannedSubnet{Tier: tier, AZ: az, CIDR: nthSubnet(block, bits, slot)})
 		}
 	}
 	for tier, byAZ := range args.Explicit {
@@ -105,15 +105,15 @@ func PlanSubnets(args LayoutArgs) ([]PlannedSubnet, error) {
 			}
 		}
 	}
-	if err := CheckLayout(vpc, out); err != nil {
+	if err := checkLayout(vpc, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// CheckLayout verifies that every subnet lies inside the VPC and that no two
+// checkLayout verifies that every subnet lies inside the VPC and that no two
 // overlap.
-func CheckLayout(vpc netip.Prefix, subnets []PlannedSubnet) error {
+func checkLayout(vpc netip.Prefix, subnets []plannedSubnet) error {
 	for i, s := range subnets {
 		if s.CIDR.Bits() < vpc.Bits() || !vpc.Contains(s.CIDR.Addr()) {
 			return fmt.Errorf("%s subnet in %s: %s is outside the VPC CIDR %s", s.Tier, s.AZ, s.CIDR, vpc)
@@ -127,9 +127,9 @@ func CheckLayout(vpc netip.Prefix, subnets []PlannedSubnet) error {
 	return nil
 }
 
-// AZSlot returns the slot of an availability zone: the index of its final
+// azSlot returns the slot of an availability zone: the index of its final
 // letter (a → 0). Zone names end in a letter in every region.
-func AZSlot(az string) (int, error) {
+func azSlot(az string) (int, error) {
 	if az == "" {
 		return 0, fmt.Errorf("empty availability zone name")
 	}

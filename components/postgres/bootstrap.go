@@ -20,25 +20,25 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-// BootstrapScript is what the Job's psql container runs: it reads the master
+// bootstrapScript is what the Job's psql container runs: it reads the master
 // credentials the init container fetched and applies apply.sql.
 //
 //go:embed bootstrap/bootstrap.sh
-var BootstrapScript string
+var bootstrapScript string
 
-// SecretFieldAWK extracts one string field from the master secret's JSON
+// secretFieldAWK extracts one string field from the master secret's JSON
 // (the images have awk, not jq).
 //
 //go:embed bootstrap/secret-field.awk
-var SecretFieldAWK string
+var secretFieldAWK string
 
-// FetchSecretScript is what the Job's init container runs (in the AWS CLI
+// fetchSecretScript is what the Job's init container runs (in the AWS CLI
 // image, with the Job's IAM role): it writes the RDS-managed master secret to
 // the in-memory volume the psql container reads, readable by the Job's user
 // only, and downloads the RDS certificate authorities psql verifies the
 // server against. The download is checked against the image's public CAs
 // (curl's default), so nothing on the way can substitute its own.
-const FetchSecretScript = `set -eu
+const fetchSecretScript = `set -eu
 umask 077
 aws secretsmanager get-secret-value --secret-id "$MASTER_SECRET_ARN" --query SecretString --output text >"$MASTER_SECRET_FILE"
 test -s "$MASTER_SECRET_FILE"
@@ -66,31 +66,31 @@ const (
 	sslMode = "verify-full"
 )
 
-// BootstrapFiles are the files of the bootstrap ConfigMap, mounted at
+// bootstrapFiles are the files of the bootstrap ConfigMap, mounted at
 // /bootstrap in the Job: the SQL, its rollback and the scripts. None holds a
 // secret.
-func BootstrapFiles(r Roles) map[string]string {
+func bootstrapFiles(r roleSpec) map[string]string {
 	return map[string]string{
-		"apply.sql":        r.Apply(),
-		"rollback.sql":     r.Rollback(),
-		"bootstrap.sh":     BootstrapScript,
-		"secret-field.awk": SecretFieldAWK,
+		"apply.sql":        r.apply(),
+		"rollback.sql":     r.rollback(),
+		"bootstrap.sh":     bootstrapScript,
+		"secret-field.awk": secretFieldAWK,
 		"verifiers.sh":     VerifiersScript,
 	}
 }
 
-// JobHash is the content hash the bootstrap Job's name carries: everything
+// jobHash is the content hash the bootstrap Job's name carries: everything
 // that decides what the Job does, including each role's password version, so
 // a change to any of them creates a new Job (which runs) instead of leaving
 // the completed one in place.
-func JobHash(cfg Config, identifier string) string {
+func jobHash(cfg Config, identifier string) string {
 	var b strings.Builder
-	r := cfg.RolesSpec()
-	files := BootstrapFiles(r)
+	r := cfg.rolesSpec()
+	files := bootstrapFiles(r)
 	for _, k := range slices.Sorted(maps.Keys(files)) {
 		fmt.Fprintf(&b, "file %s %d\n%s\n", k, len(files[k]), files[k])
 	}
-	fmt.Fprintf(&b, "fetch %s\n", FetchSecretScript)
+	fmt.Fprintf(&b, "fetch %s\n", fetchSecretScript)
 	for _, l := range []LoginRole{r.Migrator, r.ReadWrite, r.ReadOnly} {
 		fmt.Fprintf(&b, "password %s %d\n", l.Name, l.PasswordVersion)
 	}
@@ -214,7 +214,7 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 	}
 
 	files := pulumi.StringMap{}
-	for k, v := range BootstrapFiles(b.c.Roles) {
+	for k, v := range bootstrapFiles(b.c.Roles) {
 		files[k] = pulumi.String(v)
 	}
 	cm, err := corev1.NewConfigMap(ctx, res, &corev1.ConfigMapArgs{
@@ -228,9 +228,9 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(res), Namespace: ns, Labels: labels},
 		Type:     pulumi.String("Opaque"),
 		StringData: pulumi.StringMap{
-			MigratorVerifierEnv:  verifiers[kindMigrator],
-			ReadWriteVerifierEnv: verifiers[kindReadWrite],
-			ReadOnlyVerifierEnv:  verifiers[kindReadOnly],
+			migratorVerifierEnv:  verifiers[kindMigrator],
+			readWriteVerifierEnv: verifiers[kindReadWrite],
+			readOnlyVerifierEnv:  verifiers[kindReadOnly],
 		},
 	}, b.parent)
 	if err != nil {
@@ -259,7 +259,7 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 		}
 	}
 
-	jobName := res + "-" + JobHash(cfg, b.identifier)
+	jobName := res + "-" + jobHash(cfg, b.identifier)
 	job, err := batchv1.NewJob(ctx, res, &batchv1.JobArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:      pulumi.String(jobName),
@@ -299,7 +299,7 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 					InitContainers: corev1.ContainerArray{corev1.ContainerArgs{
 						Name:    pulumi.String("fetch-master-secret"),
 						Image:   pulumi.String(cfg.AWSCLIImage),
-						Command: pulumi.StringArray{pulumi.String("/bin/sh"), pulumi.String("-c"), pulumi.String(FetchSecretScript)},
+						Command: pulumi.StringArray{pulumi.String("/bin/sh"), pulumi.String("-c"), pulumi.String(fetchSecretScript)},
 						Env: corev1.EnvVarArray{
 							env("MASTER_SECRET_ARN", b.c.MasterSecretARN),
 							env("MASTER_SECRET_FILE", pulumi.String(masterSecretFile)),
@@ -329,9 +329,9 @@ func (b *builder) bootstrap(inst *rds.Instance, key *parts.Key, verifiers map[st
 							env("MASTER_SECRET_FILE", pulumi.String(masterSecretFile)),
 							env("BOOTSTRAP_DIR", pulumi.String(bootstrapDir)),
 							env("HOME", pulumi.String("/tmp")),
-							fromSecret(MigratorVerifierEnv),
-							fromSecret(ReadWriteVerifierEnv),
-							fromSecret(ReadOnlyVerifierEnv),
+							fromSecret(migratorVerifierEnv),
+							fromSecret(readWriteVerifierEnv),
+							fromSecret(readOnlyVerifierEnv),
 						},
 						VolumeMounts: corev1.VolumeMountArray{
 							corev1.VolumeMountArgs{Name: pulumi.String("master-secret"), MountPath: pulumi.String(masterSecretDir)},

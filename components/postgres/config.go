@@ -143,7 +143,7 @@ type RolesConfig struct {
 // present one (0 and false included) is meant. A Go caller starts from it and
 // changes fields: a Config literal's zero fields are zeros, not defaults.
 func DefaultConfig() Config {
-	r := DefaultRoles()
+	r := defaultRoles()
 	return Config{
 		EngineVersion:                    "16",
 		InstanceClass:                    "db.t4g.micro",
@@ -178,9 +178,9 @@ func DefaultConfig() Config {
 	}
 }
 
-// Family returns the parameter-group family of the engine version
+// family returns the parameter-group family of the engine version
 // ("postgres16"), or "" if the version is malformed.
-func (c Config) Family() string {
+func (c Config) family() string {
 	major, ok := majorVersion(c.EngineVersion)
 	if !ok {
 		return ""
@@ -188,9 +188,9 @@ func (c Config) Family() string {
 	return "postgres" + strconv.Itoa(major)
 }
 
-// RolesSpec returns the SQL role specification the configuration describes.
-func (c Config) RolesSpec() Roles {
-	return Roles{
+// rolesSpec returns the SQL role specification the configuration describes.
+func (c Config) rolesSpec() roleSpec {
+	return roleSpec{
 		Database:       c.DatabaseName,
 		Schema:         c.Roles.Schema,
 		Owner:          c.Roles.Owner,
@@ -280,7 +280,7 @@ func (c Config) Validate() error {
 	}
 	p.Between("slowQueryMs", c.SlowQueryMs, 10, 3600000)
 	p.OneOf("caCertIdentifier", c.CACertIdentifier, CACertificates...)
-	p.Merge("roles", c.RolesSpec().validateRoles())
+	p.Merge("roles", c.rolesSpec().validateRoles())
 	if !namespaceRE.MatchString(c.BootstrapNamespace) {
 		p.Addf("bootstrapNamespace", "must be a Kubernetes namespace name (lower-case letters, digits and hyphens, at most 63), got %q", c.BootstrapNamespace)
 	}

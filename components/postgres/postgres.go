@@ -17,16 +17,16 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-// TypeToken is the component's type; changing it needs pulumi.Aliases.
-const TypeToken = "platform:data:Postgres"
+// typeToken is the component's type; changing it needs pulumi.Aliases.
+const typeToken = "platform:data:Postgres"
 
-// LogExports are the PostgreSQL logs RDS exports to CloudWatch Logs, each
+// logExports are the PostgreSQL logs RDS exports to CloudWatch Logs, each
 // into a log group this component creates first (with retention and our
 // key) so RDS does not create an unencrypted, never-expiring one. With IAM
 // authentication on, failed token logins go to "iam-db-auth-error" (RDS API
 // CreateDBInstance, EnableCloudwatchLogsExports: "RDS for PostgreSQL -
 // postgresql | upgrade | iam-db-auth-error"), which is exported too.
-func (c Config) LogExports() []string {
+func (c Config) logExports() []string {
 	logs := []string{"postgresql", "upgrade"}
 	if c.IAMAuth {
 		logs = append(logs, "iam-db-auth-error")
@@ -131,7 +131,7 @@ type Database struct {
 	BootstrapJobName pulumi.StringOutput `pulumi:"bootstrapJobName"`
 
 	// Roles are the database roles, as created by the bootstrap SQL.
-	Roles Roles
+	Roles roleSpec
 }
 
 // Role kinds, used in child resource names and secret outputs.
@@ -164,8 +164,8 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, fmt.Errorf("postgres %q: %w", name, err)
 	}
 
-	c := &Database{Roles: cfg.RolesSpec()}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	c := &Database{Roles: cfg.rolesSpec()}
+	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("postgres %q: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, identifier: identifier, cfg: cfg, args: args, c: c, parent: pulumi.Parent(c)}
@@ -242,7 +242,7 @@ func (b *builder) build() error {
 	key, err := parts.NewKey(ctx, name+"-key", parts.KeyArgs{
 		Account:       acct,
 		Description:   "PostgreSQL " + b.identifier + ": storage, Performance Insights, logs and credentials",
-		LogGroupNames: logGroupNames(b.identifier, cfg.LogExports()),
+		LogGroupNames: logGroupNames(b.identifier, cfg.logExports()),
 		Protect:       b.args.Protect,
 		Tags:          b.args.Tags,
 	}, b.parent)
@@ -254,7 +254,7 @@ func (b *builder) build() error {
 	// RDS writes to fixed log-group names; creating them first gives them a
 	// retention and our key (RDS would create them with neither).
 	var logGroups []pulumi.Resource
-	for _, log := range cfg.LogExports() {
+	for _, log := range cfg.logExports() {
 		lg, err := parts.NewLogGroup(ctx, name+"-"+log, parts.LogGroupArgs{
 			Name:          LogGroupName(b.identifier, log),
 			RetentionDays: cfg.LogRetentionDays,
@@ -315,7 +315,7 @@ func (b *builder) build() error {
 		lifecycle = "open-source-rds-extended-support"
 	}
 	exports := pulumi.StringArray{}
-	for _, l := range cfg.LogExports() {
+	for _, l := range cfg.logExports() {
 		exports = append(exports, pulumi.String(l))
 	}
 	inst, err := rds.NewInstance(ctx, name, &rds.InstanceArgs{
@@ -422,9 +422,9 @@ func (b *builder) build() error {
 // the superseded group stays behind, unused and free, for an operator to
 // delete (docs/operations.md, "Major version upgrades").
 func (b *builder) parameterGroup() (*rds.ParameterGroup, error) {
-	family := b.cfg.Family()
+	family := b.cfg.family()
 	var params rds.ParameterGroupParameterArray
-	for _, p := range Parameters(b.cfg) {
+	for _, p := range parameters(b.cfg) {
 		params = append(params, rds.ParameterGroupParameterArgs{
 			Name:        pulumi.String(p.Name),
 			Value:       pulumi.String(p.Value),
@@ -523,7 +523,7 @@ func (b *builder) roleSecrets(inst *rds.Instance, key *parts.Key) (map[string]pu
 		*r.arn = secret.ARN
 		salt := scramSalt(b.identifier, r.role.Name, r.role.PasswordVersion)
 		out[r.kind] = pulumi.ToSecret(password.ApplyT(func(p string) (string, error) {
-			return SCRAMVerifier(p, salt, SCRAMIterations)
+			return scramVerifier(p, salt, scramIterations)
 		})).(pulumi.StringOutput)
 	}
 	return out, nil

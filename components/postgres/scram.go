@@ -9,11 +9,11 @@ import (
 	"strconv"
 )
 
-// SCRAMIterations is the PBKDF2 iteration count of the verifiers we build,
+// scramIterations is the PBKDF2 iteration count of the verifiers we build,
 // PostgreSQL's own default (scram_iterations).
-const SCRAMIterations = 4096
+const scramIterations = 4096
 
-// SCRAMVerifier returns the SCRAM-SHA-256 verifier PostgreSQL stores for
+// scramVerifier returns the SCRAM-SHA-256 verifier PostgreSQL stores for
 // password ("SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>",
 // RFC 5802/7677), computed the way the server does.
 //
@@ -21,7 +21,7 @@ const SCRAMIterations = 4096
 // stores it as is, so the bootstrap Job never handles a plaintext password
 // and none can appear in the server's statement log. Passwords must be
 // printable ASCII (SASLprep leaves those unchanged; ours are alphanumeric).
-func SCRAMVerifier(password string, salt []byte, iterations int) (string, error) {
+func scramVerifier(password string, salt []byte, iterations int) (string, error) {
 	for i := 0; i < len(password); i++ {
 		if c := password[i]; c < 0x20 || c > 0x7e {
 			return "", fmt.Errorf("SCRAM verifier: the password must be printable ASCII (byte %d is 0x%02x)", i, c)

@@ -28,9 +28,9 @@ type LoginRole struct {
 	PasswordVersion int `json:"passwordVersion"`
 }
 
-// Roles describes the least-privilege roles of one database and one
-// application schema. Apply renders the SQL that creates them, Rollback the
-// SQL that removes them.
+// roleSpec describes the least-privilege roles of one database and one
+// application schema. Its apply renders the SQL that creates them, rollback
+// the SQL that removes them.
 //
 // The owner is a NOLOGIN role that owns the schema and every object in it.
 // The migrator logs in, is a member of the owner and acts as the owner
@@ -39,9 +39,9 @@ type LoginRole struct {
 // (SELECT, INSERT, UPDATE, DELETE) on every table, read-only SELECT. Neither
 // can create, alter or drop anything. PUBLIC loses CONNECT (and TEMPORARY)
 // on the database and CREATE on the public schema.
-type Roles struct {
-	// Database is the database the roles get CONNECT on; required. Apply
-	// refuses to run connected to any other database.
+type roleSpec struct {
+	// Database is the database the roles get CONNECT on; required. The SQL
+	// of apply refuses to run connected to any other database.
 	Database string
 	// Schema is the application schema; default "app".
 	Schema string
@@ -54,35 +54,35 @@ type Roles struct {
 	// member of it and of rds_iam, so applications can log in with an IAM
 	// authentication token instead of a password. (On RDS a member of
 	// rds_iam can no longer log in with a password, so the password roles
-	// and the IAM roles are separate.) When false, Apply drops those roles.
+	// and the IAM roles are separate.) When false, apply drops those roles.
 	IAMAuth bool
 	// MasterUsername is the RDS master user; no role may take its name.
 	MasterUsername string
 }
 
-// Environment variables Apply's verifiers.sh reads the login roles'
-// SCRAM-SHA-256 verifiers from (see SCRAMVerifier). The Job sets them from
-// its Kubernetes Secret; Apply refuses anything but a verifier, so no
+// Environment variables apply's verifiers.sh reads the login roles'
+// SCRAM-SHA-256 verifiers from (see scramVerifier). The Job sets them from
+// its Kubernetes Secret; apply refuses anything but a verifier, so no
 // plaintext password reaches the server.
 const (
-	MigratorVerifierEnv  = "MIGRATOR_VERIFIER"
-	ReadWriteVerifierEnv = "READWRITE_VERIFIER"
-	ReadOnlyVerifierEnv  = "READONLY_VERIFIER"
+	migratorVerifierEnv  = "MIGRATOR_VERIFIER"
+	readWriteVerifierEnv = "READWRITE_VERIFIER"
+	readOnlyVerifierEnv  = "READONLY_VERIFIER"
 )
 
-// VerifiersScript prints the verifiers for Apply's \copy, one
+// VerifiersScript prints the verifiers for apply's \copy, one
 // "<variable><TAB><verifier>" line per login role, from the environment.
 //
 //go:embed bootstrap/verifiers.sh
 var VerifiersScript string
 
-// IAMSuffix is appended to a login role's name to form its IAM twin.
-const IAMSuffix = "_iam"
+// iamSuffix is appended to a login role's name to form its IAM twin.
+const iamSuffix = "_iam"
 
-// DefaultRoles returns the role names, limits and timeouts used when the
+// defaultRoles returns the role names, limits and timeouts used when the
 // configuration sets none.
-func DefaultRoles() Roles {
-	return Roles{
+func defaultRoles() roleSpec {
+	return roleSpec{
 		Schema:    "app",
 		Owner:     "app_owner",
 		Migrator:  LoginRole{Name: "app_migrator", ConnectionLimit: 5, StatementTimeoutMs: 900000, PasswordVersion: 1},
@@ -100,8 +100,8 @@ var (
 	reservedPrefixes  = []string{"pg_", "rds_", "aws_"}
 )
 
-// ValidRoleName returns why name cannot be a role of ours, or "" if it can.
-func ValidRoleName(name string) string {
+// validRoleName returns why name cannot be a role of ours, or "" if it can.
+func validRoleName(name string) string {
 	if !identRE.MatchString(name) {
 		return fmt.Sprintf("must be 1 to 63 lower-case letters, digits or underscores, starting with a letter or underscore (pattern %s), got %q", identRE, name)
 	}
@@ -119,7 +119,7 @@ func ValidRoleName(name string) string {
 }
 
 // Validate reports every problem with r, each naming its field.
-func (r Roles) Validate() error {
+func (r roleSpec) Validate() error {
 	var p check.Problems
 	if msg := validDatabaseName(r.Database); msg != "" {
 		p.Addf("database", "%s", msg)
@@ -132,7 +132,7 @@ func (r Roles) Validate() error {
 
 // validateRoles checks everything but the database name, with paths that
 // match the "roles" configuration object.
-func (r Roles) validateRoles() error {
+func (r roleSpec) validateRoles() error {
 	var p check.Problems
 	switch {
 	case !identRE.MatchString(r.Schema):
@@ -153,7 +153,7 @@ func (r Roles) validateRoles() error {
 	seen := map[string]string{}
 	valid := true
 	for _, n := range all {
-		if msg := ValidRoleName(n.name); msg != "" {
+		if msg := validRoleName(n.name); msg != "" {
 			p.Addf(n.path, "%s", msg)
 			valid = false
 			continue
@@ -168,9 +168,9 @@ func (r Roles) validateRoles() error {
 	}
 	if r.IAMAuth && valid {
 		for _, l := range r.logins() {
-			twin := l.role.Name + IAMSuffix
+			twin := l.role.Name + iamSuffix
 			if len(twin) > 63 {
-				p.Addf(l.path+".name", "must be at most %d characters when iamAuth is on (its IAM role %q would exceed 63), got %d", 63-len(IAMSuffix), twin, len(l.role.Name))
+				p.Addf(l.path+".name", "must be at most %d characters when iamAuth is on (its IAM role %q would exceed 63), got %d", 63-len(iamSuffix), twin, len(l.role.Name))
 				continue
 			}
 			if prev, dup := seen[twin]; dup {
@@ -186,24 +186,24 @@ type loginSpec struct {
 	role      LoginRole
 }
 
-func (r Roles) logins() []loginSpec {
+func (r roleSpec) logins() []loginSpec {
 	return []loginSpec{
-		{"migrator", MigratorVerifierEnv, r.Migrator},
-		{"readWrite", ReadWriteVerifierEnv, r.ReadWrite},
-		{"readOnly", ReadOnlyVerifierEnv, r.ReadOnly},
+		{"migrator", migratorVerifierEnv, r.Migrator},
+		{"readWrite", readWriteVerifierEnv, r.ReadWrite},
+		{"readOnly", readOnlyVerifierEnv, r.ReadOnly},
 	}
 }
 
-// RoleNames returns every role Apply creates (IAM twins included when
+// roleNames returns every role apply creates (IAM twins included when
 // IAMAuth is on), owner first.
-func (r Roles) RoleNames() []string {
+func (r roleSpec) roleNames() []string {
 	out := []string{r.Owner}
 	for _, l := range r.logins() {
 		out = append(out, l.role.Name)
 	}
 	if r.IAMAuth {
 		for _, l := range r.logins() {
-			out = append(out, l.role.Name+IAMSuffix)
+			out = append(out, l.role.Name+iamSuffix)
 		}
 	}
 	return out
@@ -216,7 +216,7 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // default since PostgreSQL 9.1).
 func quoteLiteral(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
-// Apply returns the psql script that creates or converges the roles. It is
+// apply returns the psql script that creates or converges the roles. It is
 // idempotent: a second run changes nothing. It must run in one transaction
 // (psql --single-transaction), as the RDS master user (a member of
 // rds_superuser with CREATEROLE), connected to r.Database, from the
@@ -229,7 +229,7 @@ func quoteLiteral(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''
 // group logs every DDL statement, which "ALTER ROLE ... PASSWORD" is; COPY
 // data is not logged. The ALTER ROLE statements run inside PL/pgSQL, whose
 // statements log_statement does not log (it logs what the client sends).
-func (r Roles) Apply() string {
+func (r roleSpec) apply() string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	schema, owner := quoteIdent(r.Schema), quoteIdent(r.Owner)
@@ -238,7 +238,7 @@ func (r Roles) Apply() string {
 	w("-- Least-privilege roles for database %s, schema %s.", quoteIdent(r.Database), schema)
 	w("-- Generated by github.com/acme/platform/components/postgres (Roles.Apply); do not edit.")
 	w("-- Run as the RDS master user, connected to the database, in one transaction:")
-	w("--   %s=... %s=... %s=... \\", MigratorVerifierEnv, ReadWriteVerifierEnv, ReadOnlyVerifierEnv)
+	w("--   %s=... %s=... %s=... \\", migratorVerifierEnv, readWriteVerifierEnv, readOnlyVerifierEnv)
 	w("--   psql -X --single-transaction -v ON_ERROR_STOP=1 -f apply.sql")
 	w("-- from the directory holding verifiers.sh. The variables hold SCRAM-SHA-256 verifiers;")
 	w("-- they reach the server as COPY data, which is never logged. Idempotent: running it")
@@ -299,7 +299,7 @@ func (r Roles) Apply() string {
 		w("-- IAM authentication: one <role>_iam twin per login role, a member of the role and")
 		w("-- of rds_iam, without a password (members of rds_iam log in with IAM tokens only).")
 		for _, l := range r.logins() {
-			name := l.role.Name + IAMSuffix
+			name := l.role.Name + iamSuffix
 			q := quoteIdent(name)
 			createRole(name, "LOGIN")
 			w(`ALTER ROLE %s LOGIN NOCREATEDB NOCREATEROLE INHERIT CONNECTION LIMIT %d PASSWORD NULL;`, q, l.role.ConnectionLimit)
@@ -310,7 +310,7 @@ func (r Roles) Apply() string {
 	} else {
 		w("-- IAM authentication is off: remove the IAM twins if an earlier run created them.")
 		for _, l := range r.logins() {
-			w(`DROP ROLE IF EXISTS %s;`, quoteIdent(l.role.Name+IAMSuffix))
+			w(`DROP ROLE IF EXISTS %s;`, quoteIdent(l.role.Name+iamSuffix))
 		}
 	}
 	w("")
@@ -348,12 +348,12 @@ func (r Roles) Apply() string {
 	return b.String()
 }
 
-// Rollback returns the psql script that removes what Apply created: every
+// rollback returns the psql script that removes what apply created: every
 // role, its grants, default privileges and settings. Objects the roles owned
 // (the schema and its tables, so no data is lost) are handed to the user
 // running the script; the schema itself is dropped only if it is empty. The
 // hardening of PUBLIC is kept. Running it twice is harmless.
-func (r Roles) Rollback() string {
+func (r roleSpec) rollback() string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	lits := func(names []string) string {
@@ -364,7 +364,7 @@ func (r Roles) Rollback() string {
 		return strings.Join(q, ", ")
 	}
 	core := []string{r.Owner, r.Migrator.Name, r.ReadWrite.Name, r.ReadOnly.Name}
-	iam := []string{r.Migrator.Name + IAMSuffix, r.ReadWrite.Name + IAMSuffix, r.ReadOnly.Name + IAMSuffix}
+	iam := []string{r.Migrator.Name + iamSuffix, r.ReadWrite.Name + iamSuffix, r.ReadOnly.Name + iamSuffix}
 
 	w("-- Removes the roles of database %s created by apply.sql, keeping the data:", quoteIdent(r.Database))
 	w("-- objects they owned are reassigned to the user running this script.")

@@ -112,14 +112,14 @@ func (c Config) Validate() error {
 	var p check.Problems
 	p.OneOf("engine", c.Engine, Engines...)
 	if slices.Contains(Engines, c.Engine) {
-		if _, err := ParameterFamily(c.Engine, c.EngineVersion); err != nil {
+		if _, err := parameterFamily(c.Engine, c.EngineVersion); err != nil {
 			p.Addf("engineVersion", "%s", err.Error())
 		} else if offered := catalog.CacheEngineVersions[c.Engine]; !slices.Contains(offered, c.EngineVersion) {
 			p.Addf("engineVersion", "%s %s is not a version ElastiCache offers (%s; internal/catalog, as of %s)", c.Engine, c.EngineVersion, strings.Join(offered, ", "), catalog.AsOf)
 		}
 	}
 	p.Between("nodeCount", c.NodeCount, 1, 6)
-	if msg := NodeTypeProblem(c.NodeType, c.NodeCount); msg != "" {
+	if msg := nodeTypeProblem(c.NodeType, c.NodeCount); msg != "" {
 		p.Addf("nodeType", "%s", msg)
 	} else if _, known := catalog.LookupCacheNode(c.NodeType); !known {
 		p.Addf("nodeType", "%q is not a current-generation ElastiCache node type (internal/catalog, as of %s): check the name; if AWS offers it, add it to the catalog with its source", c.NodeType, catalog.AsOf)

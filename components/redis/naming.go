@@ -16,11 +16,11 @@ var Engines = []string{"redis", "valkey"}
 
 var versionRE = regexp.MustCompile(`^(\d+)\.(\d+)$`)
 
-// ParameterFamily returns the parameter-group family of an engine version:
+// parameterFamily returns the parameter-group family of an engine version:
 // "redis7" for redis 7.1, "valkey8" for valkey 8.0. It rejects versions that
 // are not major.minor and versions older than the TLS-only mode needs
 // (transitEncryptionMode at creation: Redis 7.0.5, Valkey 7.2).
-func ParameterFamily(engine, version string) (string, error) {
+func parameterFamily(engine, version string) (string, error) {
 	m := versionRE.FindStringSubmatch(version)
 	if m == nil {
 		return "", fmt.Errorf("must be major.minor such as \"7.1\" (ElastiCache picks and upgrades the patch itself), got %q", version)
@@ -46,9 +46,9 @@ func ParameterFamily(engine, version string) (string, error) {
 
 var nodeTypeRE = regexp.MustCompile(`^cache\.([a-z][a-z0-9]*)\.([0-9]*(nano|micro|small|medium|large|xlarge))$`)
 
-// NodeTypeProblem explains why a node type cannot be used with nodes cache
+// nodeTypeProblem explains why a node type cannot be used with nodes cache
 // nodes, or returns "" if it can.
-func NodeTypeProblem(nodeType string, nodes int) string {
+func nodeTypeProblem(nodeType string, nodes int) string {
 	m := nodeTypeRE.FindStringSubmatch(nodeType)
 	if m == nil {
 		return fmt.Sprintf("must be an ElastiCache node type such as \"cache.t4g.small\" or \"cache.r7g.large\", got %q", nodeType)
@@ -71,21 +71,21 @@ var componentNameRE = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
 // random characters) within ElastiCache's 40.
 const maxNameLength = 32
 
-// NameProblem explains why name cannot name a cache, or returns "". The name
+// nameProblem explains why name cannot name a cache, or returns "". The name
 // becomes the prefix of the replication group ID, which ElastiCache limits to
 // 40 lower-case letters, digits and single hyphens.
-func NameProblem(name string) string {
+func nameProblem(name string) string {
 	if !componentNameRE.MatchString(name) || strings.Contains(name, "--") || len(name) > maxNameLength {
 		return fmt.Sprintf("must be 1 to %d lower-case letters, digits and single hyphens, starting with a letter (it prefixes the replication group ID), got %q", maxNameLength, name)
 	}
 	return ""
 }
 
-// FinalSnapshotName is the name of the snapshot ElastiCache takes when the
+// finalSnapshotName is the name of the snapshot ElastiCache takes when the
 // group is deleted: the physical name plus a random suffix that is drawn once
 // per replication group, so a stack destroyed and created again (or a group
 // replaced) never collides with the snapshot its predecessor left.
-func FinalSnapshotName(physical, suffix string) string {
+func finalSnapshotName(physical, suffix string) string {
 	s := strings.Trim(invalidSnapshotChars.ReplaceAllString(strings.ToLower(physical), "-"), "-")
 	for strings.Contains(s, "--") {
 		s = strings.ReplaceAll(s, "--", "-")

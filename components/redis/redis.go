@@ -15,8 +15,8 @@ import (
 	"github.com/acme/platform/internal/parts"
 )
 
-// TypeToken is the component's type; changing it needs pulumi.Aliases.
-const TypeToken = "platform:data:Cache"
+// typeToken is the component's type; changing it needs pulumi.Aliases.
+const typeToken = "platform:data:Cache"
 
 // authTokenLength is well inside ElastiCache's 16 to 128 characters. The
 // token is letters and digits only: ElastiCache forbids some symbols (@, ",
@@ -80,13 +80,13 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	if err := errors.Join(validateArgs(name, args), args.Account.Validate()); err != nil {
 		return nil, fmt.Errorf("redis %q: %w", name, err)
 	}
-	family, err := ParameterFamily(cfg.Engine, cfg.EngineVersion)
+	family, err := parameterFamily(cfg.Engine, cfg.EngineVersion)
 	if err != nil {
 		return nil, fmt.Errorf("redis %q: engineVersion: %w", name, err)
 	}
 
 	c := &Cache{}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("redis %q: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, cfg: cfg, args: args, c: c, parent: pulumi.Parent(c)}
@@ -110,7 +110,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 // validateArgs checks the arguments that are not stack configuration.
 func validateArgs(name string, args *CacheArgs) error {
 	var p check.Problems
-	if msg := NameProblem(name); msg != "" {
+	if msg := nameProblem(name); msg != "" {
 		p.Addf("name", "%s", msg)
 	}
 	if args.VPCID == nil {
@@ -252,7 +252,7 @@ func (b *builder) build(family string) error {
 		return fmt.Errorf("final snapshot name: %w", err)
 	}
 	finalSnapshot := suffix.Hex.ApplyT(func(h string) string {
-		return FinalSnapshotName(physical, h)
+		return finalSnapshotName(physical, h)
 	}).(pulumi.StringOutput)
 
 	failover := cfg.failover()

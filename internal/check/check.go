@@ -12,7 +12,7 @@ import (
 )
 
 // FieldError is one problem with one field. Path is relative to whatever is
-// being validated ("azCount", "nodeGroups[1].maxSize"); Prefix turns it into a
+// being validated ("azCount", "nodeGroups[1].maxSize"); withPrefix turns it into a
 // config key.
 type FieldError struct {
 	Path    string
@@ -43,7 +43,7 @@ func (p *Problems) Merge(prefix string, err error) {
 	if err == nil {
 		return
 	}
-	p.errs = append(p.errs, Prefix(prefix, err))
+	p.errs = append(p.errs, withPrefix(prefix, err))
 }
 
 // Err returns every recorded problem joined, or nil.
@@ -54,9 +54,9 @@ func (p *Problems) Err() error {
 // Len reports how many problems have been recorded.
 func (p *Problems) Len() int { return len(p.errs) }
 
-// Prefix returns err with every FieldError inside it (joined or not) moved under
+// withPrefix returns err with every FieldError inside it (joined or not) moved under
 // prefix. Errors that are not FieldErrors are reported against prefix itself.
-func Prefix(prefix string, err error) error {
+func withPrefix(prefix string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -125,8 +125,8 @@ func (p *Problems) IntOneOf(path string, v int, allowed ...int) {
 	}
 }
 
-// NotEmpty records a problem if v is empty.
-func (p *Problems) NotEmpty(path, v string) {
+// notEmpty records a problem if v is empty.
+func (p *Problems) notEmpty(path, v string) {
 	if strings.TrimSpace(v) == "" {
 		p.Addf(path, "is required")
 	}
