@@ -306,6 +306,7 @@ func TestPublish(t *testing.T) {
 	for i, want := range policies {
 		got := info.GetPolicies()[i]
 		t.Run(want.Name, func(t *testing.T) {
+			t.Parallel()
 			require.Equal(t, want.Name, got.GetName())
 			require.Equal(t, want.Description, got.GetDescription())
 			require.Equal(t, wireLevels[string(want.Level)], got.GetEnforcementLevel())

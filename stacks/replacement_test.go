@@ -39,7 +39,7 @@ type replKnob struct {
 // alike. The knobs that do replace something stateful are in
 // replReplacingKnobs.
 var replCapacityKnobs = []replKnob{
-	// network
+	// network.
 	{"network", "flowLogRetentionDays", func(o replObject) bool { return replSet(o, "flowLogRetentionDays", 731, 400) }},
 	// More NAT gateways is more egress capacity and availability. Only
 	// upward: going back to one gateway deletes the others' elastic IPs,
@@ -51,7 +51,7 @@ var replCapacityKnobs = []replKnob{
 		o["natMode"] = "perAz"
 		return true
 	}},
-	// cluster
+	// cluster.
 	{"cluster", "logRetentionDays", func(o replObject) bool { return replSet(o, "logRetentionDays", 731, 400) }},
 	{"cluster", "nodeGroups[*] sizes, disk and maxUnavailable", func(o replObject) bool {
 		groups, _ := o["nodeGroups"].([]any)
@@ -93,7 +93,7 @@ var replCapacityKnobs = []replKnob{
 		ms["replicas"] = replInt(ms, "replicas", 2)%5 + 1
 		return true
 	}},
-	// database
+	// database.
 	{"database", "instanceClass", func(o replObject) bool { return replSet(o, "instanceClass", "db.r6g.xlarge", "db.m7g.large") }},
 	{"database", "allocatedStorageGiB and maxAllocatedStorageGiB", func(o replObject) bool {
 		alloc := replInt(o, "allocatedStorageGiB", 20) * 2
@@ -124,13 +124,13 @@ var replCapacityKnobs = []replKnob{
 		}
 		return true
 	}},
-	// cache
+	// cache.
 	{"cache", "nodeType", func(o replObject) bool { return replSet(o, "nodeType", "cache.r7g.xlarge", "cache.m7g.large") }},
 	{"cache", "nodeCount", func(o replObject) bool { o["nodeCount"] = replInt(o, "nodeCount", 1)%6 + 1; return true }},
 	{"cache", "snapshotRetentionDays", func(o replObject) bool { return replSet(o, "snapshotRetentionDays", 35, 14) }},
 	{"cache", "logRetentionDays", func(o replObject) bool { return replSet(o, "logRetentionDays", 731, 400) }},
 	// broker (deploymentMode is not capacity: it replaces the broker, see
-	// the broker's README)
+	// the broker's README).
 	{"broker", "hostInstanceType", func(o replObject) bool { return replSet(o, "hostInstanceType", "mq.m5.xlarge", "mq.m5.2xlarge") }},
 	// monitoring: every alarm threshold
 	{"monitoring", "alarm thresholds", func(o replObject) bool {
@@ -155,7 +155,7 @@ var replCapacityKnobs = []replKnob{
 		return true
 	}},
 	// backup: the recovery points' retentions (the DR replication of the
-	// database's automated backups is in replReplacingKnobs)
+	// database's automated backups is in replReplacingKnobs).
 	{"backup", "recovery point retentions", func(o replObject) bool {
 		replSet(o, "dailyRetentionDays", 42, 49)
 		if w := replInt(o, "weeklyRetentionDays", 90); w != 0 {

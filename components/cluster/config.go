@@ -30,8 +30,8 @@ const (
 	Spot     = "SPOT"
 )
 
-// AMI types a node group may use: Amazon Linux 2023 only (AL2 is not offered
-// from Kubernetes 1.33 on).
+// AMITypes are the AMI types a node group may use: Amazon Linux 2023 only
+// (AL2 is not offered from Kubernetes 1.33 on).
 var AMITypes = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "AL2023_x86_64_NEURON"}
 
 // TaintEffects are the effects EKS accepts for a node-group taint.

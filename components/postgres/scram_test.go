@@ -21,7 +21,8 @@ type verifier struct {
 
 func parseVerifier(t *testing.T, v string) verifier {
 	t.Helper()
-	// SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>
+	// The verifier as PostgreSQL stores it, read field by field:
+	// SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>.
 	mech, rest, ok := strings.Cut(v, "$")
 	require.True(t, ok)
 	require.Equal(t, "SCRAM-SHA-256", mech)

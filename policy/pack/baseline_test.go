@@ -85,7 +85,7 @@ func baseline() []res {
 			"securityGroupId": unknown, "description": "HTTPS from the VPC", "ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": "10.20.0.0/16",
 		}},
 
-		// components/postgres
+		// components/postgres.
 		{typ: "aws:kms/key:Key", name: "db-key", props: map[string]any{
 			"description": "PostgreSQL storage, secrets and logs of platform-prod-db", "enableKeyRotation": true, "deletionWindowInDays": 30,
 			"keyUsage": "ENCRYPT_DECRYPT", "policy": keyPolicy, "tags": tags("db"),
@@ -177,7 +177,7 @@ func baseline() []res {
 			}}},
 		}},
 
-		// components/redis
+		// components/redis.
 		{typ: "aws:elasticache/replicationGroup:ReplicationGroup", name: "cache", protect: true, props: map[string]any{
 			"description": "Redis of platform-prod", "engine": "redis", "engineVersion": "7.1", "nodeType": "cache.r7g.large",
 			"numCacheClusters": 2, "automaticFailoverEnabled": true, "multiAzEnabled": true,
@@ -191,7 +191,7 @@ func baseline() []res {
 			},
 		}},
 
-		// components/broker
+		// components/broker.
 		{typ: "aws:mq/broker:Broker", name: "broker", protect: true, props: map[string]any{
 			"brokerName": "platform-prod-broker", "engineType": "RabbitMQ", "engineVersion": "3.13", "hostInstanceType": "mq.m5.large",
 			"deploymentMode": "CLUSTER_MULTI_AZ", "publiclyAccessible": false, "autoMinorVersionUpgrade": true,
@@ -200,7 +200,7 @@ func baseline() []res {
 			"tags":  tags("broker"),
 		}},
 
-		// components/cluster
+		// components/cluster.
 		{typ: "aws:eks/cluster:Cluster", name: "eks", protect: true, props: map[string]any{
 			"name": "platform-prod-eks", "roleArn": unknown, "version": "1.33",
 			"accessConfig": map[string]any{"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": false},
@@ -287,7 +287,7 @@ func baseline() []res {
 			"sourceDbInstanceArn": unknown, "kmsKeyId": drKeyARN, "retentionPeriod": 7,
 		}, deps: map[string][]string{"sourceDbInstanceArn": {"db"}}, provider: drProvider(), protect: true},
 
-		// components/monitoring
+		// components/monitoring.
 		{typ: "aws:sns/topic:Topic", name: "monitoring-topic", props: map[string]any{
 			"displayName": "platform-prod-monitoring", "kmsMasterKeyId": keyARN, "tags": tags("monitoring"),
 		}},

@@ -170,7 +170,7 @@ func credentialName(k string) bool {
 var (
 	// scheme://user:password@host
 	urlPasswordRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:([^@\s/]+)@`)
-	// SQL: ... PASSWORD 'literal'
+	// A password literal in SQL (... PASSWORD 'literal').
 	sqlPasswordRE = regexp.MustCompile(`(?i)\bpassword\s+'([^']*)'`)
 	kubeKeyRE     = regexp.MustCompile(`(?m)^\s*client-key-data:\s*\S+`)
 )

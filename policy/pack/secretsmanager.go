@@ -183,7 +183,7 @@ func scheduleDays(expr string) (float64, bool) {
 	}
 	if inner, ok := strings.CutPrefix(e, "cron("); ok {
 		f := strings.Fields(strings.TrimSuffix(inner, ")"))
-		// cron(minutes hours day-of-month month day-of-week year)
+		// The fields of cron(minutes hours day-of-month month day-of-week year).
 		if len(f) >= 5 && (f[3] == "*" || f[3] == "?") {
 			return 31, true
 		}
