@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 
 	"github.com/acme/platform/harness/offline"
+	"github.com/acme/platform/harness/plan/catalog"
 )
 
 // What `pulumi preview` knows before anything exists. The offline mock has
@@ -89,7 +90,7 @@ func collectInvented(rs []*offline.Resource) invented {
 // walkNew calls f on every scalar of out that is not the same scalar at the
 // same place in in.
 func walkNew(out, in resource.PropertyValue, hasIn bool, f func(resource.PropertyValue)) {
-	out, in = unwrapAll(out), unwrapAll(in)
+	out, in = catalog.Plain(out), catalog.Plain(in)
 	switch {
 	case out.IsObject():
 		var inObj resource.PropertyMap
@@ -117,19 +118,6 @@ func walkNew(out, in resource.PropertyValue, hasIn bool, f func(resource.Propert
 			return
 		}
 		f(out)
-	}
-}
-
-func unwrapAll(v resource.PropertyValue) resource.PropertyValue {
-	for {
-		switch {
-		case v.IsSecret():
-			v = v.SecretValue().Element
-		case v.IsOutput() && v.OutputValue().Known:
-			v = v.OutputValue().Element
-		default:
-			return v
-		}
 	}
 }
 

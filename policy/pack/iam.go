@@ -53,6 +53,19 @@ func identityDocs(r policyx.AnalyzerResource) []node {
 	return docs
 }
 
+// eachStatement judges every statement of the resource's identity policy
+// documents and collects what judge reports; judge gets the document's
+// path and the statement's name for its messages.
+func eachStatement(r policyx.AnalyzerResource, judge func(path, name string, st node) []string) []string {
+	var out []string
+	for _, d := range identityDocs(r) {
+		for i, st := range statements(d) {
+			out = append(out, judge(d.path, statementName(st, i), st)...)
+		}
+	}
+	return out
+}
+
 // fullAdmin reports an Allow of every action on every resource.
 func fullAdmin(st node) bool {
 	return isAllow(st) && hasWildcard(st.get("Action")) && hasWildcard(st.get("Resource"))
@@ -76,15 +89,12 @@ func iamRules() []*rule {
 			severity:    High,
 			types:       identityPolicyTypes,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
-				var out []string
-				for _, d := range identityDocs(r) {
-					for _, st := range statements(d) {
-						if fullAdmin(st) {
-							out = append(out, fmt.Sprintf("`%s` allows \"Action\": \"*\" on \"Resource\": \"*\" (full administrator); list the actions and resources the workload needs.", d.path))
-						}
+				return eachStatement(r, func(path, _ string, st node) []string {
+					if !fullAdmin(st) {
+						return nil
 					}
-				}
-				return out
+					return []string{fmt.Sprintf("`%s` allows \"Action\": \"*\" on \"Resource\": \"*\" (full administrator); list the actions and resources the workload needs.", path)}
+				})
 			},
 		},
 		{
@@ -103,29 +113,25 @@ func iamRules() []*rule {
 			},
 			check: func(r policyx.AnalyzerResource, s settings) []string {
 				verbs := s.strs("readOnlyWildcardVerbs")
-				var out []string
-				for _, d := range identityDocs(r) {
-					for i, st := range statements(d) {
-						if !isAllow(st) || fullAdmin(st) || !hasWildcard(st.get("Resource")) {
-							continue
-						}
-						if !st.get("NotAction").missing() {
-							out = append(out, fmt.Sprintf("`%s` statement %s allows everything except its NotAction on every resource; list the actions it needs instead.", d.path, statementName(st, i)))
-							continue
-						}
-						actions, _ := values(st.get("Action"))
-						var wild []string
-						for _, a := range actions {
-							if a != "*" && strings.ContainsAny(a, "*?") && !readOnlyWildcard(a, verbs) {
-								wild = append(wild, a)
-							}
-						}
-						if len(wild) > 0 {
-							out = append(out, fmt.Sprintf("`%s` statement %s grants %s on every resource; name the actions, or scope `Resource` to the ARNs the workload uses.", d.path, statementName(st, i), quoteList(wild)))
+				return eachStatement(r, func(path, name string, st node) []string {
+					if !isAllow(st) || fullAdmin(st) || !hasWildcard(st.get("Resource")) {
+						return nil
+					}
+					if !st.get("NotAction").missing() {
+						return []string{fmt.Sprintf("`%s` statement %s allows everything except its NotAction on every resource; list the actions it needs instead.", path, name)}
+					}
+					actions, _ := values(st.get("Action"))
+					var wild []string
+					for _, a := range actions {
+						if a != "*" && strings.ContainsAny(a, "*?") && !readOnlyWildcard(a, verbs) {
+							wild = append(wild, a)
 						}
 					}
-				}
-				return out
+					if len(wild) == 0 {
+						return nil
+					}
+					return []string{fmt.Sprintf("`%s` statement %s grants %s on every resource; name the actions, or scope `Resource` to the ARNs the workload uses.", path, name, quoteList(wild))}
+				})
 			},
 		},
 		{
@@ -137,21 +143,19 @@ func iamRules() []*rule {
 			severity:    High,
 			types:       identityPolicyTypes,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
-				var out []string
-				for _, d := range identityDocs(r) {
-					for i, st := range statements(d) {
-						if !isAllow(st) || fullAdmin(st) {
-							continue
-						}
-						actions, _ := values(st.get("Action"))
-						for _, a := range actions {
-							if strings.EqualFold(a, "iam:*") {
-								out = append(out, fmt.Sprintf("`%s` statement %s grants iam:*, so the identity can give itself any permission; grant the IAM actions it needs on the roles it manages.", d.path, statementName(st, i)))
-							}
+				return eachStatement(r, func(path, name string, st node) []string {
+					if !isAllow(st) || fullAdmin(st) {
+						return nil
+					}
+					var out []string
+					actions, _ := values(st.get("Action"))
+					for _, a := range actions {
+						if strings.EqualFold(a, "iam:*") {
+							out = append(out, fmt.Sprintf("`%s` statement %s grants iam:*, so the identity can give itself any permission; grant the IAM actions it needs on the roles it manages.", path, name))
 						}
 					}
-				}
-				return out
+					return out
+				})
 			},
 		},
 		{
@@ -162,20 +166,17 @@ func iamRules() []*rule {
 			severity:    High,
 			types:       identityPolicyTypes,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
-				var out []string
-				for _, d := range identityDocs(r) {
-					for i, st := range statements(d) {
-						if fullAdmin(st) {
-							continue
-						}
-						g, _ := grants(st, "secretsmanager:GetSecretValue")
-						all, _ := coversAll(st, probeSecretARN)
-						if g && all && !tagNarrowed(st) {
-							out = append(out, fmt.Sprintf("`%s` statement %s allows secretsmanager:GetSecretValue on every secret; scope `Resource` to the secret ARNs the workload reads.", d.path, statementName(st, i)))
-						}
+				return eachStatement(r, func(path, name string, st node) []string {
+					if fullAdmin(st) || tagNarrowed(st) {
+						return nil
 					}
-				}
-				return out
+					g, _ := grants(st, "secretsmanager:GetSecretValue")
+					all, _ := coversAll(st, probeSecretARN)
+					if !g || !all {
+						return nil
+					}
+					return []string{fmt.Sprintf("`%s` statement %s allows secretsmanager:GetSecretValue on every secret; scope `Resource` to the secret ARNs the workload reads.", path, name)}
+				})
 			},
 		},
 		{
@@ -190,25 +191,20 @@ func iamRules() []*rule {
 			severity:    Medium,
 			types:       identityPolicyTypes,
 			check: func(r policyx.AnalyzerResource, _ settings) []string {
-				var out []string
-				for _, d := range identityDocs(r) {
-					for i, st := range statements(d) {
-						if fullAdmin(st) || kmsNarrowed(st) {
-							continue
-						}
-						all, _ := coversAll(st, probeKeyARN)
-						if !all {
-							continue
-						}
-						for _, a := range []string{"kms:Decrypt", "kms:ReEncryptFrom"} {
-							if g, _ := grants(st, a); g {
-								out = append(out, fmt.Sprintf("`%s` statement %s allows %s on every KMS key; scope `Resource` to the key ARNs (or add a kms:ViaService condition).", d.path, statementName(st, i), a))
-								break
-							}
+				return eachStatement(r, func(path, name string, st node) []string {
+					if fullAdmin(st) || kmsNarrowed(st) {
+						return nil
+					}
+					if all, _ := coversAll(st, probeKeyARN); !all {
+						return nil
+					}
+					for _, a := range []string{"kms:Decrypt", "kms:ReEncryptFrom"} {
+						if g, _ := grants(st, a); g {
+							return []string{fmt.Sprintf("`%s` statement %s allows %s on every KMS key; scope `Resource` to the key ARNs (or add a kms:ViaService condition).", path, name, a)}
 						}
 					}
-				}
-				return out
+					return nil
+				})
 			},
 		},
 		{

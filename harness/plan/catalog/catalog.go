@@ -177,33 +177,17 @@ var tags = paths("tags", "tagsAll")
 func Get(m resource.PropertyMap, p resource.PropertyPath) (resource.PropertyValue, bool) {
 	v := resource.NewProperty(m)
 	for _, step := range p {
-		v = plain(v)
-		switch {
-		case v.IsObject():
-			k, isKey := step.(string)
-			if !isKey {
-				return resource.PropertyValue{}, false
-			}
-			next, found := v.ObjectValue()[resource.PropertyKey(k)]
-			if !found {
-				return resource.PropertyValue{}, false
-			}
-			v = next
-		case v.IsArray():
-			i, isIndex := step.(int)
-			if !isIndex || i < 0 || i >= len(v.ArrayValue()) {
-				return resource.PropertyValue{}, false
-			}
-			v = v.ArrayValue()[i]
-		default:
+		next, found := resource.PropertyPath{step}.Get(Plain(v))
+		if !found {
 			return resource.PropertyValue{}, false
 		}
+		v = next
 	}
-	return plain(v), true
+	return Plain(v), true
 }
 
-// plain looks through secrets and known outputs.
-func plain(v resource.PropertyValue) resource.PropertyValue {
+// Plain looks through secrets and known outputs.
+func Plain(v resource.PropertyValue) resource.PropertyValue {
 	for {
 		switch {
 		case v.IsSecret():
@@ -259,7 +243,7 @@ func Strs(m resource.PropertyMap, p string) []string {
 	}
 	var out []string
 	for _, e := range v.ArrayValue() {
-		if e = plain(e); e.IsString() {
+		if e = Plain(e); e.IsString() {
 			out = append(out, e.StringValue())
 		}
 	}

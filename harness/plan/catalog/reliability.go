@@ -86,7 +86,7 @@ func init() {
 				metrics := 0
 				if v, ok := at(u.Inputs, "metricQueries"); ok && v.IsArray() {
 					for _, q := range v.ArrayValue() {
-						if q = plain(q); q.IsObject() {
+						if q = Plain(q); q.IsObject() {
 							if m, has := q.ObjectValue()["metric"]; has && !m.IsNull() {
 								metrics++
 							}
